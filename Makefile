@@ -1,0 +1,50 @@
+# The README's whole set-up: `make demo` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+SAFESHARE := $(VENV)/bin/safeshare
+DEMO_ENV := SAFESHARE_DEMO=1 SAFESHARE_VAR_DIR=$(CURDIR)/var SAFESHARE_KEK_FILE=$(CURDIR)/var/kek.key \
+	SAFESHARE_LEDGER_SIGNING_KEY_FILE=$(CURDIR)/var/ledger-signing.pem \
+	DJANGO_SETTINGS_MODULE=safeshare.config.settings.dev
+
+.PHONY: demo test install assets check bench browsers clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip==26.3
+	$(VENV)/bin/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+frontend/dist/.built: frontend/package.json frontend/package-lock.json scripts/build-assets
+	scripts/build-assets
+	touch $@
+
+assets: frontend/dist/.built
+
+# System packages the browser tests drive (Debian's Chromium; root installs them).
+browsers:
+	@scripts/ensure-chromium
+
+demo: install assets
+	@mkdir -p var
+	@$(DEMO_ENV) $(SAFESHARE) keys generate --if-missing
+	@$(DEMO_ENV) $(SAFESHARE) migrate --no-input -v 0
+	@$(DEMO_ENV) $(SAFESHARE) collectstatic --no-input -v 0
+	@$(DEMO_ENV) $(SAFESHARE) demo load
+	@echo "safeshare is running at http://127.0.0.1:8000/ (Ctrl-C stops it)"
+	@$(DEMO_ENV) $(SAFESHARE) runserver 127.0.0.1:8000 --noreload
+
+test: install assets browsers
+	$(VENV)/bin/ruff check safeshare bench
+	$(SAFESHARE) makemigrations --check --dry-run -v 0 --settings=safeshare.config.settings.test
+	$(VENV)/bin/pytest
+
+check: test
+
+bench: install
+	$(PY) -m bench.ledger --quick
+
+clean:
+	rm -rf $(VENV) frontend/node_modules frontend/dist var/*.sqlite3*

@@ -1,0 +1,1 @@
+"""Shared pytest fixtures live in safeshare/conftest.py."""

@@ -1,0 +1,1 @@
+"""safeshare: information sharing for a children's safeguarding partnership."""

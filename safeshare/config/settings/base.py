@@ -1,0 +1,160 @@
+"""Settings shared by every environment.
+
+The environment is read here, once, with safe defaults; dev, test and prod
+override little. Every variable is listed in ``.env.example``.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parents[3]
+PACKAGE_DIR = Path(__file__).resolve().parents[2]
+VAR_DIR = Path(os.environ.get("SAFESHARE_VAR_DIR", BASE_DIR / "var"))
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+SECRET_KEY = os.environ.get("SAFESHARE_SECRET_KEY", "")
+DEBUG = env_bool("SAFESHARE_DEBUG", False)
+ALLOWED_HOSTS = [
+    h for h in os.environ.get("SAFESHARE_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "safeshare.core",
+    "safeshare.agencies",
+    "safeshare.people",
+    "safeshare.access",
+    "safeshare.ledger",
+    "safeshare.api",
+    "safeshare.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "safeshare.config.urls"
+WSGI_APPLICATION = "safeshare.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "safeshare.config.jinja2.environment"},
+    },
+    {
+        # The Django admin keeps the Django template language.
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    },
+]
+
+DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'safeshare.sqlite3'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL for concurrent readers, IMMEDIATE so writers queue instead of failing
+    # on lock upgrade, and a busy timeout so they wait rather than error.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        ),
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "agencies.User"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LOGIN_URL = "web:sign_in"
+LOGIN_REDIRECT_URL = "web:home"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [p for p in [BASE_DIR / "frontend" / "dist"] if p.exists()]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+# Keys. The key-encryption key wraps each person's data key (core.crypto);
+# it comes from SAFESHARE_KEK (base64) or the file named by SAFESHARE_KEK_FILE.
+SAFESHARE_KEK = os.environ.get("SAFESHARE_KEK", "")
+SAFESHARE_KEK_FILE = os.environ.get("SAFESHARE_KEK_FILE", "")
+# Ed25519 private key (PEM file) that signs ledger checkpoints.
+SAFESHARE_LEDGER_SIGNING_KEY_FILE = os.environ.get("SAFESHARE_LEDGER_SIGNING_KEY_FILE", "")
+
+# Demo-only conveniences are impossible unless this is set by `make demo`.
+SAFESHARE_DEMO = env_bool("SAFESHARE_DEMO", False)
+
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("SAFESHARE_EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = int(os.environ.get("SAFESHARE_EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("SAFESHARE_FROM_EMAIL", "safeshare@localhost")
+SAFESHARE_BASE_URL = os.environ.get("SAFESHARE_BASE_URL", "http://127.0.0.1:8000")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("SAFESHARE_LOG_LEVEL", "INFO")},
+}

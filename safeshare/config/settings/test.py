@@ -1,0 +1,13 @@
+"""Test settings: fixed keys, fast hashing where hashing is not under test."""
+
+import base64
+
+from .base import *  # noqa: F403
+
+SECRET_KEY = "test-only-not-secret"
+DEBUG = False
+SAFESHARE_KEK = base64.b64encode(b"k" * 32).decode()
+# Argon2 stays first in base settings (asserted by a test); tests hash with
+# MD5 only to keep the suite fast.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
