@@ -1,0 +1,1 @@
+"""Benchmarks: each prints a readable table and one JSON line per figure."""
