@@ -4,3 +4,12 @@ import pytest
 @pytest.fixture(autouse=True)
 def _media_and_var(settings, tmp_path):
     settings.SAFESHARE_VAR_DIR = tmp_path
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _ledger_flushable():
+    """The ledger is append-only; transactional tests end with a flush that must empty it."""
+    from safeshare.ledger.testing import flush_clears_ledger
+
+    with flush_clears_ledger():
+        yield

@@ -11,3 +11,14 @@ SAFESHARE_KEK = base64.b64encode(b"k" * 32).decode()
 # MD5 only to keep the suite fast.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# A file, not SQLite's shared in-memory database: the ledger's concurrency tests
+# append from several connections and processes at once. The process id keeps
+# simultaneous test runs apart.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import os
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"safeshare-test-{os.getpid()}.sqlite3")
+    }

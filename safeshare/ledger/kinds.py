@@ -1,0 +1,26 @@
+"""The one list of ledger entry kinds.
+
+Kinds are dotted ``<noun>.<past-tense verb>`` strings (STYLE §3). Add new kinds
+here; the model field carries no ``choices`` so adding one needs no migration,
+and ``ledger_append`` refuses any kind that is not listed.
+"""
+
+from django.db import models
+
+
+class EntryKind(models.TextChoices):
+    PERSON_CREATED = "person.created", "Person created"
+    PERSON_UPDATED = "person.updated", "Person updated"
+    PERSON_SHREDDED = "person.shredded", "Person's data key destroyed"
+    RELATIONSHIP_RECORDED = "relationship.recorded", "Relationship recorded"
+    INVOLVEMENT_STARTED = "involvement.started", "Agency involvement started"
+    INVOLVEMENT_ENDED = "involvement.ended", "Agency involvement ended"
+    MEMBERSHIP_CHANGED = "membership.changed", "Membership changed"
+    ROLE_GRANTED = "role.granted", "Role granted"
+    ROLE_REVOKED = "role.revoked", "Role revoked"
+    AGENCY_CREATED = "agency.created", "Agency created"
+    AGENCY_UPDATED = "agency.updated", "Agency updated"
+    USER_SIGNED_IN = "user.signed_in", "User signed in"
+    USER_SIGN_IN_FAILED = "user.sign_in_failed", "Sign-in failed"
+    USER_LOCKED_OUT = "user.locked_out", "User locked out"
+    LEDGER_CHECKPOINT = "ledger.checkpoint", "Ledger checkpoint signed"
