@@ -1,0 +1,94 @@
+"""`safeshare ledger verify [--checkpoint FILE]`: re-compute the ledger's hash chain.
+
+Exit status 0 and ``ledger intact: N entries, head <hash>`` when every entry and
+checkpoint checks out; exit status 1 and ``ledger broken at entry N: <reason>``
+at the first bad entry (issue #3 item 5). Auditors run it; it writes nothing.
+"""
+
+import json
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from safeshare.ledger import signing
+from safeshare.ledger.verify import verify_chain
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr, redrawn at most ten times a second."""
+
+    WIDTH = 30
+
+    def __init__(self, stream, label: str = "verifying"):
+        self.stream = stream
+        self.label = label
+        self.last_draw = 0.0
+        self.drawn = False
+
+    def update(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - self.last_draw < 0.1:
+            return
+        self.last_draw = now
+        fraction = done / total if total else 1.0
+        filled = int(self.WIDTH * fraction)
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        self.stream.write(
+            f"\r{self.label} [{bar}] {fraction:4.0%} {done}/{total} entries", ending=""
+        )
+        self.stream.flush()
+        self.drawn = True
+
+    def finish(self) -> None:
+        if self.drawn:
+            self.stream.write("")
+
+
+class Command(BaseCommand):
+    help = "Re-compute the ledger's hash chain and check it against signed checkpoints."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--checkpoint",
+            metavar="FILE",
+            help="A checkpoint exported by `safeshare ledger checkpoint --export`.",
+        )
+        parser.add_argument(
+            "--public-key",
+            metavar="FILE",
+            help="PEM public key that must have signed the checkpoint "
+            "(default: the configured signing key).",
+        )
+        parser.add_argument("--no-progress", action="store_true", help="Draw no progress bar.")
+
+    def handle(self, *args, checkpoint=None, public_key=None, no_progress=False, **options):
+        document = _read_json(checkpoint) if checkpoint else None
+        trusted = None
+        if public_key:
+            try:
+                key = signing.load_public_key(Path(public_key).read_text())
+            except (OSError, ValueError) as error:
+                raise CommandError(f"cannot read the public key {public_key}: {error}") from error
+            trusted = {signing.public_key_id(key)}
+        bar = None if no_progress else ProgressBar(self.stderr)
+        result = verify_chain(
+            checkpoint=document,
+            trusted_key_ids=trusted,
+            progress=bar.update if bar else None,
+        )
+        if bar:
+            bar.finish()
+        if not result.ok:
+            self.stderr.write(str(result))
+            raise SystemExit(1)
+        self.stdout.write(str(result))
+
+
+def _read_json(path: str) -> dict:
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as error:
+        raise CommandError(f"cannot read the checkpoint file {path}: {error.strerror}") from error
+    except ValueError as error:
+        raise CommandError(f"the checkpoint file {path} is not JSON: {error}") from error

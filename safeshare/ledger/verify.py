@@ -1,0 +1,316 @@
+"""Re-compute the ledger's hash chain and say where, if anywhere, it breaks.
+
+Issue #3 item 5: detect an entry altered, deleted, inserted or reordered, and a
+log truncated behind a signed checkpoint. Rows stream in ``seq`` order through
+a raw cursor in keyset-paged batches; for each row the stored canonical bytes
+are hashed (exactly what was hashed at append time) and the columns are
+re-encoded and compared with those bytes, so editing either is detected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connections
+
+from . import signing
+from .canonical import GENESIS_HASH, encode_json, format_time
+from .models import Checkpoint, Entry
+
+Progress = Callable[[int, int], None]
+
+CHUNK_SIZE = 5000
+_TABLE = Entry._meta.db_table
+_FIELDS = ("seq", "recorded_at", "actor_ref", "agency_ref", "kind", "subject_ref", "payload")
+_RECORDED_AT_SQL = {
+    # Text as Django stored it, untouched by the driver's datetime converter.
+    "sqlite": "CAST(recorded_at AS TEXT)",
+    # Already in the canonical form.
+    "postgresql": """to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')""",
+}
+_CHECKPOINT_KEYS = {"seq", "head_hash", "time", "signature", "public_key"}
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """What verification found. ``bad_seq`` is the first bad entry, when one can be named."""
+
+    ok: bool
+    entries: int
+    head_seq: int
+    head_hash: str
+    bad_seq: int | None = None
+    reason: str | None = None
+
+    def __str__(self) -> str:
+        if self.ok:
+            return f"ledger intact: {self.entries} entries, head {self.head_hash}"
+        if self.bad_seq is not None:
+            return f"ledger broken at entry {self.bad_seq}: {self.reason}"
+        return f"ledger not verified: {self.reason}"
+
+
+@dataclass
+class _Position:
+    """The last entry found good, and how many were."""
+
+    seq: int = 0
+    hash: str = GENESIS_HASH
+    entries: int = 0
+
+
+class _Broken(Exception):
+    def __init__(self, seq: int | None, reason: str):
+        super().__init__(reason)
+        self.seq = seq
+        self.reason = reason
+
+
+def trusted_key_ids_from_settings() -> set[str]:
+    """The fingerprint of the configured signing key, if one is configured."""
+    if not settings.SAFESHARE_LEDGER_SIGNING_KEY_FILE:
+        return set()
+    return {signing.public_key_id(signing.signing_key().public_key())}
+
+
+def verify_chain(
+    *,
+    checkpoint: dict | None = None,
+    progress: Progress | None = None,
+    trusted_key_ids: Iterable[str] | None = None,
+    chunk_size: int = CHUNK_SIZE,
+    using: str = "default",
+) -> VerifyResult:
+    """Verify every entry, every stored checkpoint and, if given, an exported checkpoint.
+
+    ``checkpoint`` is a document from ``services.checkpoint_export`` (as kept by an
+    agency). It must be signed by a trusted key: ``trusted_key_ids`` (public key
+    fingerprints) or, by default, the configured signing key.
+    """
+    anchors: dict[int, list[tuple[str, str]]] = {}
+    position = _Position()
+    try:
+        if checkpoint is not None:
+            trusted = (
+                set(trusted_key_ids)
+                if trusted_key_ids is not None
+                else trusted_key_ids_from_settings()
+            )
+            seq, head, label = _check_exported(checkpoint, trusted)
+            anchors.setdefault(seq, []).append((head, label))
+        for stored in Checkpoint.objects.using(using).order_by("seq", "id"):
+            seq, head, label = _check_stored(stored)
+            anchors.setdefault(seq, []).append((head, label))
+        _walk(using, chunk_size, progress, anchors, position)
+        _check_anchors_reached(anchors, position.seq)
+    except _Broken as broken:
+        return VerifyResult(
+            ok=False,
+            entries=position.entries,
+            head_seq=position.seq,
+            head_hash=position.hash,
+            bad_seq=broken.seq,
+            reason=broken.reason,
+        )
+    return VerifyResult(
+        ok=True, entries=position.entries, head_seq=position.seq, head_hash=position.hash
+    )
+
+
+def _check_exported(document: dict, trusted: set[str]) -> tuple[int, str, str]:
+    if not isinstance(document, dict) or not _CHECKPOINT_KEYS <= document.keys():
+        missing = sorted(_CHECKPOINT_KEYS - set(document)) if isinstance(document, dict) else []
+        raise _Broken(None, f"the checkpoint file is not a ledger checkpoint (missing {missing})")
+    seq, head_hash, time = document["seq"], document["head_hash"], document["time"]
+    if type(seq) is not int or seq < 0 or not isinstance(head_hash, str):
+        raise _Broken(None, "the checkpoint file has no valid seq and head_hash")
+    try:
+        public_key = signing.load_public_key(str(document["public_key"]))
+    except ValueError:
+        raise _Broken(None, "the checkpoint's public key is not an Ed25519 key") from None
+    message = signing.checkpoint_message(seq=seq, head_hash=head_hash, time=str(time))
+    if not signing.signature_valid(public_key, str(document["signature"]), message):
+        raise _Broken(None, "the checkpoint's signature does not verify: it was forged or edited")
+    key_id = signing.public_key_id(public_key)
+    if not trusted:
+        raise _Broken(
+            None,
+            "no trusted key to check the checkpoint's signer against: configure "
+            "SAFESHARE_LEDGER_SIGNING_KEY_FILE or name the public key to trust",
+        )
+    if key_id not in trusted:
+        raise _Broken(None, f"the checkpoint is signed by an untrusted key ({key_id[:16]}...)")
+    return seq, head_hash, f"the signed checkpoint of {time}"
+
+
+def _check_stored(stored: Checkpoint) -> tuple[int, str, str]:
+    signing_time = format_time(stored.created_at)
+    label = f"the stored checkpoint of {signing_time}"
+    message = signing.checkpoint_message(
+        seq=stored.seq, head_hash=stored.head_hash, time=signing_time
+    )
+    try:
+        public_key = signing.load_public_key(stored.public_key)
+    except ValueError:
+        public_key = None
+    if (
+        public_key is None
+        or signing.public_key_id(public_key) != stored.public_key_id
+        or not signing.signature_valid(public_key, stored.signature, message)
+    ):
+        raise _Broken(stored.seq or None, f"{label} (entry {stored.seq}) has a bad signature")
+    return stored.seq, stored.head_hash, label
+
+
+def _check_anchors_reached(anchors: dict[int, list[tuple[str, str]]], head_seq: int) -> None:
+    beyond = [seq for seq in anchors if seq > head_seq]
+    if beyond:
+        seq = max(beyond)
+        label = anchors[seq][0][1]
+        raise _Broken(
+            head_seq + 1,
+            f"the log ends at entry {head_seq} but {label} covers entry {seq}: "
+            "entries were removed from the end",
+        )
+
+
+def _rows(using: str, chunk_size: int) -> Iterator[tuple]:
+    connection = connections[using]
+    sql = (
+        f"SELECT seq, {_RECORDED_AT_SQL[connection.vendor]}, actor_ref, agency_ref, kind, "
+        f"subject_ref, payload, canonical, prev_hash, hash FROM {_TABLE} "
+        "WHERE seq > %s ORDER BY seq LIMIT %s"
+    )
+    after = -(2**63)
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(sql, [after, chunk_size])
+            batch = cursor.fetchall()
+            if not batch:
+                return
+            yield batch
+            after = batch[-1][0]
+
+
+def _walk(
+    using: str,
+    chunk_size: int,
+    progress: Progress | None,
+    anchors: dict[int, list[tuple[str, str]]],
+    position: _Position,
+) -> None:
+    """Check each entry in order; raise ``_Broken`` at the first bad one.
+
+    ``position`` names the last good entry after each batch and before raising.
+    """
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX(seq) FROM {_TABLE}")
+        total = cursor.fetchone()[0] or 0
+    sqlite = connection.vendor == "sqlite"
+    sha256 = hashlib.sha256
+    loads = json.loads
+    encode = encode_json
+    expected_seq, expected_prev = 1, GENESIS_HASH
+    try:
+        for batch in _rows(using, chunk_size):
+            for row in batch:
+                seq, recorded_at, actor, agency, kind, subject, payload, canonical, prev, digest = (
+                    row
+                )
+                if seq != expected_seq:
+                    if seq > expected_seq:
+                        raise _Broken(
+                            expected_seq,
+                            f"the entry is missing (the next entry stored is {seq}): "
+                            "it was deleted",
+                        )
+                    raise _Broken(seq, f"no entry numbered {seq} belongs in the chain: inserted")
+                if type(canonical) is not bytes:
+                    canonical = bytes(canonical)
+                if sha256(prev.encode() + canonical).hexdigest() != digest:
+                    raise _Broken(
+                        seq, "its hash does not match its recorded contents: it was altered"
+                    )
+                if sqlite:
+                    recorded_at = _sqlite_time(recorded_at)
+                try:
+                    record = {
+                        "actor_ref": actor,
+                        "agency_ref": agency,
+                        "kind": kind,
+                        "payload": loads(payload),
+                        "recorded_at": recorded_at,
+                        "seq": seq,
+                        "subject_ref": subject,
+                    }
+                    same = encode(record).encode() == canonical
+                except (TypeError, ValueError):
+                    same = False
+                if not same:
+                    raise _Broken(seq, _describe_column_change(row, recorded_at))
+                if prev != expected_prev:
+                    raise _Broken(
+                        seq,
+                        "it does not follow the previous entry's hash: an entry before it "
+                        "was inserted, deleted, reordered or rewritten",
+                    )
+                if seq in anchors:
+                    for anchor_hash, label in anchors[seq]:
+                        if anchor_hash != digest:
+                            raise _Broken(
+                                seq,
+                                f"it differs from {label}: the log was rewritten at or before it",
+                            )
+                expected_seq, expected_prev = seq + 1, digest
+            position.seq, position.hash, position.entries = (
+                expected_seq - 1,
+                expected_prev,
+                expected_seq - 1,
+            )
+            if progress is not None:
+                progress(position.entries, max(total, position.entries))
+    except _Broken:
+        position.seq, position.hash, position.entries = (
+            expected_seq - 1,
+            expected_prev,
+            expected_seq - 1,
+        )
+        raise
+
+
+def _sqlite_time(text: str | None) -> str | None:
+    """Django's SQLite text ``YYYY-MM-DD HH:MM:SS[.ffffff]`` (UTC) in the canonical form."""
+    if text is None:
+        return None
+    if len(text) == 19:
+        text += ".000000"
+    return text.replace(" ", "T", 1) + "Z"
+
+
+def _describe_column_change(row: tuple, recorded_at: str | None) -> str:
+    seq, _, actor, agency, kind, subject, payload, canonical, _, _ = row
+    try:
+        hashed = json.loads(bytes(canonical))
+        stored = {
+            "actor_ref": actor,
+            "agency_ref": agency,
+            "kind": kind,
+            "payload": json.loads(payload) if payload is not None else None,
+            "recorded_at": recorded_at,
+            "seq": seq,
+            "subject_ref": subject,
+        }
+        changed = [
+            name
+            for name in _FIELDS
+            if encode_json(stored.get(name)) != encode_json(hashed.get(name))
+        ]
+    except (TypeError, ValueError):
+        changed = []
+    fields = ", ".join(changed) if changed else "its encoding"
+    return f"its stored columns differ from the hashed record ({fields}): it was altered"
