@@ -23,4 +23,6 @@ class EntryKind(models.TextChoices):
     USER_SIGNED_IN = "user.signed_in", "User signed in"
     USER_SIGN_IN_FAILED = "user.sign_in_failed", "Sign-in failed"
     USER_LOCKED_OUT = "user.locked_out", "User locked out"
+    USER_TWO_FACTOR_ENROLLED = "user.two_factor_enrolled", "Authenticator app set up"
+    USER_TWO_FACTOR_RESET = "user.two_factor_reset", "Authenticator app removed"
     LEDGER_CHECKPOINT = "ledger.checkpoint", "Ledger checkpoint signed"
