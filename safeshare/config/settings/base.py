@@ -28,7 +28,7 @@ ALLOWED_HOSTS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "safeshare.web.apps.SafeshareAdminConfig",  # django.contrib.admin, administrators only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -37,9 +37,11 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "ninja",
     "safeshare.core",
     "safeshare.agencies",
     "safeshare.people",
+    "safeshare.exchange",
     "safeshare.access",
     "safeshare.ledger",
     "safeshare.api",
@@ -49,11 +51,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "safeshare.web.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "safeshare.web.middleware.RequireTwoFactorMiddleware",
+    "safeshare.web.middleware.NotFoundPageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -158,3 +163,47 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SAFESHARE_LOG_LEVEL", "INFO")},
 }
+
+# ---------------------------------------------------------------------------
+# Sign-in and security (issue #3 item 3; docs/adr/0003-sign-in-and-two-factor.md)
+# ---------------------------------------------------------------------------
+from datetime import timedelta  # noqa: E402
+
+# Sessions end after 30 minutes without a request, and when the browser closes.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "safeshare.web.views.csrf_failure"
+
+# Headers. HSTS is set in prod.py; SecurityMiddleware sends it only over HTTPS.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SAFESHARE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"
+)
+SAFESHARE_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()"
+
+# Two-factor sign-in with TOTP, required for every role. The API checks the
+# same rule itself, so RequireTwoFactorMiddleware leaves it alone.
+SAFESHARE_TWO_FACTOR_EXEMPT_PREFIXES = ("/api/",)
+SAFESHARE_SIGN_IN_STEP_SECONDS = 5 * 60
+OTP_TOTP_ISSUER = "safeshare"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Lockout (django-axes): 5 failures for one username from one address lock
+# that pair out for an hour; wrong TOTP codes count as failures too.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(hours=1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "safeshare.web.views.locked_out"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "code"]
+AXES_VERBOSE = False

@@ -22,3 +22,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"safeshare-test-{os.getpid()}.sqlite3")
     }
+# The browser tests' live server serves static files straight from the finders.
+WHITENOISE_USE_FINDERS = True
