@@ -6,10 +6,16 @@ transaction, so an entry exists if and only if the write it records committed.
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Any
 
+try:
+    import psycopg
+except ImportError:  # SQLite-only installs
+    psycopg = None
+
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from safeshare.core import clock
 
@@ -17,10 +23,9 @@ from . import signing
 from .canonical import (
     GENESIS_HASH,
     NotCanonicalJSON,
-    canonical_bytes,
     chain_hash,
-    check_json,
-    entry_record,
+    encode_payload,
+    entry_canonical,
     format_time,
 )
 from .kinds import EntryKind
@@ -30,31 +35,25 @@ if TYPE_CHECKING:
     from safeshare.agencies.models import User
 
 # Key of the PostgreSQL transaction-scoped advisory lock that serialises appends
-# ("sAfE" "LeDg" as two 16-bit halves; any fixed bigint would do).
+# (any fixed bigint would do; this one reads "sAfE 1eD6").
 LEDGER_LOCK_KEY = 0x5AFE_1ED6
 ACTOR_PREFIXES = ("user:", "system:")
 
 _KINDS = frozenset(EntryKind.values)
-_ENTRY_TABLE = Entry._meta.db_table
-_ENTRY_COLUMNS = (
-    "seq",
-    "recorded_at",
-    "actor_ref",
-    "agency_ref",
-    "kind",
-    "subject_ref",
-    "payload",
-    "canonical",
-    "prev_hash",
-    "hash",
+_TABLE = Entry._meta.db_table
+_COLUMNS = (
+    "seq, recorded_at, actor_ref, agency_ref, kind, subject_ref, payload, "
+    "canonical, prev_hash, hash"
 )
-_INSERT_SQL = "INSERT INTO {table} ({columns}) VALUES ({params})".format(
-    table=_ENTRY_TABLE,
-    columns=", ".join(_ENTRY_COLUMNS),
-    params=", ".join(["%s"] * len(_ENTRY_COLUMNS)),
+_HEAD = f"SELECT seq, hash FROM {_TABLE} ORDER BY seq DESC LIMIT 1"
+_LOCK = f"SELECT pg_advisory_xact_lock({LEDGER_LOCK_KEY})"
+# The hot path talks to the driver directly: Django's transaction bookkeeping
+# costs as much as the INSERT itself. Errors still surface as django.db
+# exceptions (wrap_database_errors).
+_SQLITE_INSERT = f"INSERT INTO {_TABLE} ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_POSTGRES_INSERT = (
+    f"INSERT INTO {_TABLE} ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s, %s)"
 )
-_HEAD_SQL = f"SELECT seq, hash FROM {_ENTRY_TABLE} ORDER BY seq DESC LIMIT 1"
-_PAYLOAD_FIELD = Entry._meta.get_field("payload")
 
 
 def actor_ref_for(user: User) -> str:
@@ -71,7 +70,8 @@ def system_actor_ref(command: str) -> str:
 
 def _validate(
     *, kind: str, actor_ref: str, agency_ref: str | None, subject_ref: str | None, payload: Any
-) -> None:
+) -> str:
+    """Check the arguments; return the payload's canonical JSON text."""
     errors: dict[str, list[str]] = {}
     if kind not in _KINDS:
         errors["kind"] = [f"{kind!r} is not a ledger entry kind listed in EntryKind."]
@@ -79,20 +79,20 @@ def _validate(
         not isinstance(actor_ref, str)
         or not actor_ref.startswith(ACTOR_PREFIXES)
         or actor_ref.partition(":")[2] == ""
+        or len(actor_ref) > 200
     ):
         errors["actor_ref"] = ["Name the actor as user:<uuid> or system:<command name>."]
     for name, value, limit in (("agency_ref", agency_ref, 64), ("subject_ref", subject_ref, 200)):
         if value is not None and (not isinstance(value, str) or not value or len(value) > limit):
             errors[name] = [f"Give a non-empty reference of at most {limit} characters, or None."]
-    if not isinstance(payload, dict):
-        errors["payload"] = ["The payload must be a JSON object (a dict)."]
-    else:
-        try:
-            check_json(payload)
-        except NotCanonicalJSON as error:
-            errors["payload"] = [f"The ledger holds only plain JSON: {error}."]
+    payload_text = ""
+    try:
+        payload_text = encode_payload(payload)
+    except NotCanonicalJSON as error:
+        errors["payload"] = [f"The payload must be a JSON object of plain JSON values: {error}."]
     if errors:
         raise ValidationError(errors)
+    return payload_text
 
 
 def ledger_append(
@@ -106,72 +106,98 @@ def ledger_append(
     """Append one entry to the hash chain, inside the caller's transaction.
 
     Appends are serialised so the chain never forks: PostgreSQL takes a
-    transaction-scoped advisory lock before reading the head; SQLite runs every
-    transaction as ``BEGIN IMMEDIATE`` (settings), which takes the write lock
-    before the head is read. The primary key on ``seq`` and the unique
-    ``prev_hash`` make a fork impossible even if that were misconfigured: the
-    second writer fails instead. Payloads carry pseudonymous references only,
-    never plaintext personal data (DESIGN "Ledger").
+    transaction-scoped advisory lock before reading the head; SQLite begins
+    every transaction IMMEDIATE (settings; system check ledger.E001), taking the
+    write lock before the head is read. The primary key on ``seq`` and the
+    unique ``prev_hash`` make a fork impossible even if that were misconfigured:
+    the second writer fails instead. Called outside a transaction, the append
+    runs in one of its own. Payloads carry pseudonymous references only, never
+    plaintext personal data (DESIGN "Ledger").
     """
-    _validate(
+    payload_text = _validate(
         kind=kind,
         actor_ref=actor_ref,
         agency_ref=agency_ref,
         subject_ref=subject_ref,
         payload=payload,
     )
-    kind = str(kind)
+    fields = (str(kind), actor_ref, agency_ref, subject_ref, payload, payload_text)
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.in_atomic_block:
+        # Validation came first, so a bad call leaves the caller's transaction
+        # usable; a failure from here on must doom the caller's write as well.
+        connection.validate_no_broken_transaction()
+        try:
+            return _write(connection, fields, own_transaction=False)
+        except BaseException:
+            connection.set_rollback(True)
+            raise
+    if not connection.get_autocommit():
+        with transaction.atomic(using=connection.alias, savepoint=False):
+            return _write(connection, fields, own_transaction=False)
+    return _write(connection, fields, own_transaction=True)
+
+
+def _write(connection, fields: tuple, *, own_transaction: bool) -> Entry:
+    """Read the head, chain the entry to it and insert it, on the driver's cursor.
+
+    With ``own_transaction`` the transaction is begun and committed here:
+    ``BEGIN IMMEDIATE`` on SQLite; on PostgreSQL ``BEGIN``, the lock and the head
+    read go in one round trip (under READ COMMITTED each statement takes a fresh
+    snapshot, so the head is read after the lock is held).
+    """
+    kind, actor_ref, agency_ref, subject_ref, payload, payload_text = fields
     recorded_at = clock.now()
-    # Validation happens first: an invalid call leaves the caller's transaction
-    # usable. No savepoint: a failure below dooms the caller's write as well.
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LEDGER_LOCK_KEY])
-        cursor.execute(_HEAD_SQL)
-        head = cursor.fetchone()
-        seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
-        canonical = canonical_bytes(
-            entry_record(
-                seq=seq,
-                recorded_at=format_time(recorded_at),
-                actor_ref=actor_ref,
-                agency_ref=agency_ref,
-                kind=kind,
-                subject_ref=subject_ref,
-                payload=payload,
+    utc = recorded_at.astimezone(datetime.UTC).replace(tzinfo=None)
+    time = utc.isoformat(timespec="microseconds") + "Z"
+    postgres = connection.vendor == "postgresql"
+    connection.ensure_connection()
+    raw = connection.connection
+    with connection.wrap_database_errors:
+        if postgres:
+            cursor = psycopg.ClientCursor(raw)  # several statements in one round trip
+            head_sql = f"BEGIN; {_LOCK}; {_HEAD}" if own_transaction else f"{_LOCK}; {_HEAD}"
+        else:
+            cursor = raw.cursor()
+            if own_transaction:
+                cursor.execute("BEGIN IMMEDIATE")
+            head_sql = _HEAD
+        try:
+            cursor.execute(head_sql)
+            if postgres:
+                while cursor.nextset():  # the head is the last result
+                    pass
+            head = cursor.fetchone()
+            seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
+            canonical = entry_canonical(
+                seq, time, actor_ref, agency_ref, kind, subject_ref, payload_text
             )
-        )
-        entry_hash = chain_hash(prev_hash, canonical)
-        cursor.execute(
-            _INSERT_SQL,
-            [
-                seq,
-                connection.ops.adapt_datetimefield_value(recorded_at),
-                actor_ref,
-                agency_ref,
-                kind,
-                subject_ref,
-                _PAYLOAD_FIELD.get_db_prep_value(payload, connection),
-                canonical,
-                prev_hash,
-                entry_hash,
-            ],
-        )
-    entry = Entry(
-        seq=seq,
-        recorded_at=recorded_at,
-        actor_ref=actor_ref,
-        agency_ref=agency_ref,
-        kind=kind,
-        subject_ref=subject_ref,
-        payload=payload,
-        canonical=canonical,
-        prev_hash=prev_hash,
-        hash=entry_hash,
-    )
-    entry._state.adding = False
-    entry._state.db = connection.alias
-    return entry
+            entry_hash = chain_hash(prev_hash, canonical)
+            cursor.execute(
+                _POSTGRES_INSERT if postgres else _SQLITE_INSERT,
+                (
+                    seq,
+                    recorded_at if postgres else str(utc),  # SQLite: as Django stores it
+                    actor_ref,
+                    agency_ref,
+                    kind,
+                    subject_ref,
+                    payload_text,
+                    canonical,
+                    prev_hash,
+                    entry_hash,
+                ),
+            )
+            if own_transaction:
+                cursor.execute("COMMIT")
+        except BaseException:
+            if own_transaction:
+                raw.rollback()  # both drivers roll back only if a transaction is open
+            raise
+        finally:
+            cursor.close()
+    values = (seq, recorded_at, actor_ref, agency_ref, kind, subject_ref, payload, canonical)
+    return Entry.from_db(connection.alias, None, (*values, prev_hash, entry_hash))
 
 
 @transaction.atomic

@@ -4,7 +4,16 @@ Issue #3 item 5: detect an entry altered, deleted, inserted or reordered, and a
 log truncated behind a signed checkpoint. Rows stream in ``seq`` order through
 a raw cursor in keyset-paged batches; for each row the stored canonical bytes
 are hashed (exactly what was hashed at append time) and the columns are
-re-encoded and compared with those bytes, so editing either is detected.
+compared with those bytes, so editing either is detected.
+
+The column comparison runs where it is cheapest. On SQLite, where
+``ledger_append`` stores the payload's canonical text, Python rebuilds the
+canonical bytes from the columns and compares them byte for byte. On
+PostgreSQL, ``jsonb`` does not keep that text, so the database compares the
+parsed canonical record with the columns (``jsonb`` equality: key order and
+spacing do not matter, values do) and only rows it does not vouch for are
+fetched whole and compared in Python. A batch the database cannot parse
+(bytes that are not JSON) is re-read and checked entirely in Python.
 """
 
 from __future__ import annotations
@@ -15,10 +24,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connections
+from django.db import DatabaseError, connections, transaction
 
 from . import signing
-from .canonical import GENESIS_HASH, encode_json, format_time
+from .canonical import GENESIS_HASH, encode_json, entry_canonical, format_time
 from .models import Checkpoint, Entry
 
 Progress = Callable[[int, int], None]
@@ -27,8 +36,11 @@ CHUNK_SIZE = 5000
 _TABLE = Entry._meta.db_table
 _FIELDS = ("seq", "recorded_at", "actor_ref", "agency_ref", "kind", "subject_ref", "payload")
 _RECORDED_AT_SQL = {
-    # Text as Django stored it, untouched by the driver's datetime converter.
-    "sqlite": "CAST(recorded_at AS TEXT)",
+    # Django stores naive UTC text, "YYYY-MM-DD HH:MM:SS[.ffffff]".
+    "sqlite": (
+        "replace(recorded_at, ' ', 'T') "
+        "|| CASE WHEN length(recorded_at) = 19 THEN '.000000Z' ELSE 'Z' END"
+    ),
     # Already in the canonical form.
     "postgresql": """to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')""",
 }
@@ -178,22 +190,93 @@ def _check_anchors_reached(anchors: dict[int, list[tuple[str, str]]], head_seq: 
         )
 
 
-def _rows(using: str, chunk_size: int) -> Iterator[tuple]:
+_FULL_COLUMNS = (
+    "seq, {recorded_at}, actor_ref, agency_ref, kind, subject_ref, payload, "
+    "canonical, prev_hash, hash, NULL"
+)
+# The same eleven columns; the data columns stay in the database, which says
+# whether they match the hashed record.
+_POSTGRES_COLUMNS = (
+    "seq, NULL, NULL, NULL, NULL, NULL, NULL, canonical, prev_hash, hash, "
+    "convert_from(canonical, 'UTF8')::jsonb = jsonb_build_object("
+    "'actor_ref', actor_ref, 'agency_ref', agency_ref, 'kind', kind, 'payload', payload, "
+    "'recorded_at', {recorded_at}, 'seq', seq, 'subject_ref', subject_ref)"
+)
+_ORDER = " FROM {table} WHERE seq > %s ORDER BY seq"
+
+
+def _full_sql(vendor: str) -> str:
+    return "SELECT " + _FULL_COLUMNS.format(recorded_at=_RECORDED_AT_SQL[vendor])
+
+
+def _rows(using: str, chunk_size: int) -> Iterator[list[tuple]]:
+    """Batches of (seq, recorded_at, actor, agency, kind, subject, payload, canonical,
+    prev_hash, hash, columns_match) in ``seq`` order, streamed by one query.
+
+    ``columns_match`` is True where the database vouches for the data columns (the
+    data columns are then None), and None where Python must compare them.
+    """
     connection = connections[using]
-    sql = (
-        f"SELECT seq, {_RECORDED_AT_SQL[connection.vendor]}, actor_ref, agency_ref, kind, "
-        f"subject_ref, payload, canonical, prev_hash, hash FROM {_TABLE} "
-        "WHERE seq > %s ORDER BY seq LIMIT %s"
-    )
-    after = -(2**63)
-    with connection.cursor() as cursor:
-        while True:
-            cursor.execute(sql, [after, chunk_size])
+    order = _ORDER.format(table=_TABLE)
+    full = _full_sql(connection.vendor) + order
+    if connection.vendor != "postgresql":
+        # SQLite streams a plain cursor from one read snapshot (WAL); no
+        # transaction, so appends carry on meanwhile.
+        yield from _stream(connection, full, -(2**63), chunk_size, [0])
+        return
+    fast = "SELECT " + _POSTGRES_COLUMNS.format(recorded_at=_RECORDED_AT_SQL["postgresql"])
+    fast += order
+    last = [-(2**63)]
+    while True:
+        try:
+            # A server-side cursor needs a transaction; nested, this is a savepoint,
+            # so a row the database cannot parse does not spoil the caller's.
+            with transaction.atomic(using=using):
+                yield from _stream_binary(connection, fast, last[0], chunk_size, last)
+            return
+        except DatabaseError:
+            pass
+        # The next batch holds bytes that are not JSON: Python judges it.
+        with connection.cursor() as cursor:
+            cursor.execute(full + " LIMIT %s", [last[0], chunk_size])
             batch = cursor.fetchall()
-            if not batch:
-                return
+        if not batch:
+            return
+        last[0] = batch[-1][0]
+        yield batch
+
+
+def _stream_binary(connection, sql: str, after: int, chunk_size: int, last: list[int]):
+    """PostgreSQL: a server-side cursor in binary format (raw bytea, no hex round trip)."""
+    with connection.wrap_database_errors:
+        cursor = connection.connection.cursor(name="ledger_verify", binary=True)
+        try:
+            cursor.execute(sql, [after])
+            while batch := cursor.fetchmany(chunk_size):
+                last[0] = batch[-1][0]
+                yield batch
+        finally:
+            cursor.close()
+
+
+def _stream(connection, sql: str, after: int, chunk_size: int, last: list[int]):
+    """Fetch ``sql`` in batches through a server-side cursor where the database has them."""
+    cursor = connection.chunked_cursor()
+    try:
+        cursor.execute(sql, [after])
+        while batch := cursor.fetchmany(chunk_size):
+            last[0] = batch[-1][0]
             yield batch
-            after = batch[-1][0]
+    finally:
+        cursor.close()
+
+
+def _full_row(using: str, seq: int) -> tuple:
+    connection = connections[using]
+    sql = _full_sql(connection.vendor) + f" FROM {_TABLE} WHERE seq = %s"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [seq])
+        return cursor.fetchone()
 
 
 def _walk(
@@ -211,17 +294,13 @@ def _walk(
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT MAX(seq) FROM {_TABLE}")
         total = cursor.fetchone()[0] or 0
-    sqlite = connection.vendor == "sqlite"
     sha256 = hashlib.sha256
-    loads = json.loads
-    encode = encode_json
+    build = entry_canonical
     expected_seq, expected_prev = 1, GENESIS_HASH
     try:
         for batch in _rows(using, chunk_size):
             for row in batch:
-                seq, recorded_at, actor, agency, kind, subject, payload, canonical, prev, digest = (
-                    row
-                )
+                seq, at, actor, agency, kind, subject, payload, canonical, prev, digest, same = row
                 if seq != expected_seq:
                     if seq > expected_seq:
                         raise _Broken(
@@ -236,23 +315,17 @@ def _walk(
                     raise _Broken(
                         seq, "its hash does not match its recorded contents: it was altered"
                     )
-                if sqlite:
-                    recorded_at = _sqlite_time(recorded_at)
-                try:
-                    record = {
-                        "actor_ref": actor,
-                        "agency_ref": agency,
-                        "kind": kind,
-                        "payload": loads(payload),
-                        "recorded_at": recorded_at,
-                        "seq": seq,
-                        "subject_ref": subject,
-                    }
-                    same = encode(record).encode() == canonical
-                except (TypeError, ValueError):
-                    same = False
                 if not same:
-                    raise _Broken(seq, _describe_column_change(row, recorded_at))
+                    try:
+                        same = build(seq, at, actor, agency, kind, subject, payload) == canonical
+                    except TypeError:
+                        same = False
+                    if not same:
+                        # Another spelling of the same JSON, or a real change: decide exactly.
+                        if actor is None:
+                            row = _full_row(using, seq)
+                        if not _columns_match(*row[:8]):
+                            raise _Broken(seq, _describe_column_change(row))
                 if prev != expected_prev:
                     raise _Broken(
                         seq,
@@ -283,17 +356,20 @@ def _walk(
         raise
 
 
-def _sqlite_time(text: str | None) -> str | None:
-    """Django's SQLite text ``YYYY-MM-DD HH:MM:SS[.ffffff]`` (UTC) in the canonical form."""
-    if text is None:
-        return None
-    if len(text) == 19:
-        text += ".000000"
-    return text.replace(" ", "T", 1) + "Z"
+def _columns_match(seq, recorded_at, actor, agency, kind, subject, payload, canonical) -> bool:
+    """Exactly: do the columns re-encode to the hashed bytes?"""
+    try:
+        payload_text = encode_json(json.loads(payload))
+        return (
+            entry_canonical(seq, recorded_at, actor, agency, kind, subject, payload_text)
+            == canonical
+        )
+    except (TypeError, ValueError):
+        return False
 
 
-def _describe_column_change(row: tuple, recorded_at: str | None) -> str:
-    seq, _, actor, agency, kind, subject, payload, canonical, _, _ = row
+def _describe_column_change(row: tuple) -> str:
+    seq, recorded_at, actor, agency, kind, subject, payload, canonical = row[:8]
     try:
         hashed = json.loads(bytes(canonical))
         stored = {

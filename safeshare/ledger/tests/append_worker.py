@@ -4,10 +4,11 @@
 
 Uses DJANGO_SETTINGS_MODULE and DATABASE_URL from the environment. Prints
 ``ready``, waits for a line on stdin so all workers start together, appends
-COUNT entries (one transaction each) and prints ``done``.
+COUNT entries (one transaction each, alternately its own and a caller's) and prints ``done``.
 """
 
 import sys
+from contextlib import nullcontext
 
 import django
 
@@ -24,7 +25,8 @@ def main() -> None:
     print("ready", flush=True)
     sys.stdin.readline()
     for n in range(count):
-        with transaction.atomic():
+        # Half the appends join a caller's transaction, half run in their own.
+        with transaction.atomic() if n % 2 else nullcontext():
             ledger_append(
                 kind=EntryKind.PERSON_UPDATED,
                 actor_ref=f"system:worker-{worker}",

@@ -10,6 +10,9 @@ from safeshare.ledger.canonical import (
     NotCanonicalJSON,
     canonical_bytes,
     check_json,
+    encode_payload,
+    entry_canonical,
+    entry_record,
 )
 from safeshare.ledger.kinds import EntryKind
 from safeshare.ledger.models import Entry
@@ -89,3 +92,54 @@ def test_append_refuses_a_float_naming_where_it_is():
         )
 
     assert "payload.scores[1]" in error.value.message_dict["payload"][0]
+
+
+refs = st.none() | text
+
+
+@given(
+    seq=st.integers(1, 2**62),
+    actor=text,
+    agency=refs,
+    kind=text,
+    subject=refs,
+    payload=payloads,
+)
+def test_the_fast_builder_matches_the_definition(seq, actor, agency, kind, subject, payload):
+    record = {
+        "seq": seq,
+        "recorded_at": "2026-01-31T09:05:00.000001Z",
+        "actor_ref": actor,
+        "agency_ref": agency,
+        "kind": kind,
+        "subject_ref": subject,
+        "payload": payload,
+    }
+
+    built = entry_canonical(
+        seq, record["recorded_at"], actor, agency, kind, subject, encode_payload(payload)
+    )
+
+    assert built == canonical_bytes(entry_record(**record))
+
+
+@given(payloads)
+def test_encode_payload_accepts_exactly_what_check_json_accepts(payload):
+    check_json(payload)
+
+    assert encode_payload(payload) == canonical_bytes(payload).decode()
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [{"v": 1.5}, {"v": [1, (2,)]}, {"v": {2: "x"}}, {"v": "\x00"}, {"v": 2**60}, {"v": {1, 2}}],
+)
+def test_encode_payload_refuses_what_check_json_refuses(payload):
+    with pytest.raises(NotCanonicalJSON):
+        check_json(payload)
+    with pytest.raises(NotCanonicalJSON):
+        encode_payload(payload)
+
+
+def test_a_literal_backslash_u0000_is_text_not_nul():
+    assert encode_payload({"v": "\\u0000"}) == '{"v":"\\\\u0000"}'

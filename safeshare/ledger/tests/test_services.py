@@ -120,7 +120,7 @@ def _nested(depth):
         {"nul": "a\x00b"},
         {"surrogate": "\ud800"},
         ["not", "an", "object"],
-        {"deep": _nested(40)},
+        {"deep": _nested(5000)},
     ],
 )
 def test_payload_with_a_non_json_value_is_refused(payload):
@@ -234,3 +234,70 @@ def test_checkpoint_without_a_signing_key_is_a_configuration_error(settings):
 
     assert not Entry.objects.exists()
     assert not Checkpoint.objects.exists()
+
+
+def _make_next_append_collide():
+    """Leave a row that already names the head as its predecessor (prev_hash is unique)."""
+    from .tamper import execute
+
+    head = Entry.objects.order_by("-seq").first()
+    execute(
+        "INSERT INTO ledger_entry (seq, recorded_at, actor_ref, kind, payload, canonical, "
+        "prev_hash, hash) SELECT 100, recorded_at, actor_ref, kind, payload, canonical, %s, %s "
+        "FROM ledger_entry WHERE seq = %s",
+        [head.hash, "c" * 64, head.seq],
+    )
+    execute(
+        "INSERT INTO ledger_entry (seq, recorded_at, actor_ref, kind, payload, canonical, "
+        "prev_hash, hash) SELECT 50, recorded_at, actor_ref, kind, payload, canonical, %s, %s "
+        "FROM ledger_entry WHERE seq = %s",
+        ["c" * 64, "d" * 64, head.seq],
+    )
+
+
+def test_a_failed_append_dooms_the_callers_transaction():
+    append()
+    _make_next_append_collide()
+
+    with transaction.atomic():
+        with pytest.raises(IntegrityError):
+            append()
+        assert connection.needs_rollback  # the write it was recording cannot commit alone
+
+    assert Entry.objects.count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_append_outside_a_transaction_commits_its_own():
+    assert not connection.in_atomic_block
+
+    entry = append()
+
+    assert not connection.in_atomic_block
+    assert connection.get_autocommit()
+    assert Entry.objects.get(seq=entry.seq).hash == entry.hash
+    assert append().prev_hash == entry.hash
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_append_outside_a_transaction_rolls_back_and_leaves_the_connection_usable():
+    append()
+    _make_next_append_collide()
+
+    with pytest.raises(IntegrityError):
+        append()
+
+    assert connection.get_autocommit()
+    if connection.vendor == "sqlite":
+        assert not connection.connection.in_transaction
+    else:
+        from psycopg.pq import TransactionStatus
+
+        assert connection.connection.info.transaction_status == TransactionStatus.IDLE
+    assert Entry.objects.count() == 3
+
+
+def test_choices_members_are_plain_strings_in_the_payload():
+    entry = append(payload={"kind_changed_to": EntryKind.PERSON_SHREDDED, "count": True})
+
+    assert b'"kind_changed_to":"person.shredded"' in entry.canonical

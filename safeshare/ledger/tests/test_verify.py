@@ -3,6 +3,7 @@ import uuid
 
 import pytest
 
+from safeshare.ledger.canonical import chain_hash
 from safeshare.ledger.kinds import EntryKind
 from safeshare.ledger.models import Entry
 from safeshare.ledger.services import checkpoint_export, checkpoint_write, ledger_append
@@ -272,3 +273,28 @@ def test_a_stored_checkpoint_with_a_bad_signature_is_detected(signing_key_file):
     result = verify_chain(checkpoint=None)
     assert not result.ok
     assert "bad signature" in result.reason
+
+
+def test_hashed_bytes_that_are_not_json_are_reported_not_crashed():
+    fill(4)
+    entry = Entry.objects.get(seq=2)
+    garbage = b"\xff\xfe not json"
+
+    tamper.execute(
+        "UPDATE ledger_entry SET canonical = %s, hash = %s WHERE seq = 2",
+        [garbage, chain_hash(entry.prev_hash, garbage)],
+    )
+
+    assert_broken_at(verify_chain(checkpoint=None), 2, "altered")
+
+
+def test_the_same_json_spelt_differently_in_the_payload_column_is_not_a_change():
+    fill(3)
+    entry = Entry.objects.get(seq=2)
+
+    tamper.execute(
+        "UPDATE ledger_entry SET payload = %s WHERE seq = 2",
+        [json.dumps(entry.payload, indent=2, sort_keys=False)],
+    )
+
+    assert verify_chain(checkpoint=None).ok
