@@ -13,6 +13,7 @@ class EntryKind(models.TextChoices):
     PERSON_UPDATED = "person.updated", "Person updated"
     PERSON_SHREDDED = "person.shredded", "Person's data key destroyed"
     RELATIONSHIP_RECORDED = "relationship.recorded", "Relationship recorded"
+    RELATIONSHIP_ENDED = "relationship.ended", "Relationship ended"
     INVOLVEMENT_STARTED = "involvement.started", "Agency involvement started"
     INVOLVEMENT_ENDED = "involvement.ended", "Agency involvement ended"
     MEMBERSHIP_CHANGED = "membership.changed", "Membership changed"

@@ -420,6 +420,49 @@ def relationship_record(
     return relationship
 
 
+@transaction.atomic
+def relationship_end(
+    *,
+    actor: User | None,
+    relationship: Relationship,
+    ended_on: datetime.date | None = None,
+    actor_ref: str | None = None,
+) -> Relationship:
+    """Record that a relationship, or the parental responsibility it carried, has ended.
+
+    Parental responsibility can end or pass by court order or adoption
+    (Children Act 1989 ss4, 12, 14C; Adoption and Children Act 2002 s46); the
+    ended row is kept and a changed relationship is recorded as a new one, so
+    who could consent on a past date stays answerable (STYLE: state changes
+    are new rows).
+    """
+    ref = _actor_ref(actor, actor_ref)
+    locked = Relationship.objects.select_for_update().get(pk=relationship.pk)
+    today = clock.today()
+    end = today if ended_on is None else ended_on
+    errors: dict[str, list[str]] = {}
+    if locked.ended_on is not None:
+        errors["ended_on"] = ["This relationship has already ended."]
+    elif end > today:
+        errors["ended_on"] = ["The end date must be today or in the past."]
+    elif locked.started_on is not None and end < locked.started_on:
+        errors["ended_on"] = ["The end date must be on or after the start date."]
+    if errors:
+        raise ValidationError(errors)
+    locked.ended_on = end
+    locked.full_clean()
+    locked.save(update_fields=["ended_on", "updated_at"])
+    _append(
+        kind=EntryKind.RELATIONSHIP_ENDED,
+        actor_ref=ref,
+        agency=actor.agency if actor is not None else None,
+        person=locked.person,
+        payload={"relationship": str(locked.pk), "ended_on": end.isoformat()},
+    )
+    relationship.ended_on, relationship.updated_at = locked.ended_on, locked.updated_at
+    return relationship
+
+
 # --- involvements ----------------------------------------------------------------------
 
 

@@ -429,6 +429,72 @@ def test_same_active_relationship_is_refused(practitioner):
     assert Relationship.objects.count() == 1
 
 
+def test_relationship_end_keeps_the_row_and_frees_the_pair(practitioner):
+    child = create(practitioner)
+    carer = create(practitioner, kind=PersonKind.PARENT_CARER, given_name="M", nhs_number=None)
+    relationship = services.relationship_record(
+        actor=practitioner,
+        person=child,
+        related_person=carer,
+        relationship_type="carer",
+        has_parental_responsibility=True,
+        started_on=datetime.date(2020, 1, 1),
+    )
+    services.relationship_end(
+        actor=practitioner, relationship=relationship, ended_on=datetime.date(2026, 1, 31)
+    )
+    assert Relationship.objects.get(pk=relationship.pk).ended_on == datetime.date(2026, 1, 31)
+    assert selectors.parental_responsibility_holders(child=child) == []
+    on_the_day = selectors.parental_responsibility_holders(
+        child=child, on=datetime.date(2026, 1, 31)
+    )
+    assert on_the_day == [carer]
+    (entry,) = entries(child, EntryKind.RELATIONSHIP_ENDED)
+    assert entry.payload == {"relationship": str(relationship.pk), "ended_on": "2026-01-31"}
+    # The same relationship can be recorded afresh, as a new row.
+    services.relationship_record(
+        actor=practitioner, person=child, related_person=carer, relationship_type="carer"
+    )
+    assert Relationship.objects.filter(person=child).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("ended_on", "message"),
+    [
+        (datetime.date(2019, 12, 31), "on or after the start date"),
+        (datetime.date(2026, 6, 11), "today or in the past"),
+    ],
+)
+def test_relationship_end_dates_are_checked(practitioner, ended_on, message):
+    child = create(practitioner)
+    carer = create(practitioner, kind=PersonKind.PARENT_CARER, given_name="M", nhs_number=None)
+    relationship = services.relationship_record(
+        actor=practitioner,
+        person=child,
+        related_person=carer,
+        relationship_type="carer",
+        started_on=datetime.date(2020, 1, 1),
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        services.relationship_end(actor=practitioner, relationship=relationship, ended_on=ended_on)
+    assert message in excinfo.value.message_dict["ended_on"][0]
+    assert Relationship.objects.get(pk=relationship.pk).ended_on is None
+    assert not entries(child, EntryKind.RELATIONSHIP_ENDED)
+
+
+def test_relationship_cannot_end_twice(practitioner):
+    child = create(practitioner)
+    carer = create(practitioner, kind=PersonKind.PARENT_CARER, given_name="M", nhs_number=None)
+    relationship = services.relationship_record(
+        actor=practitioner, person=child, related_person=carer, relationship_type="carer"
+    )
+    services.relationship_end(actor=practitioner, relationship=relationship)
+    with pytest.raises(ValidationError) as excinfo:
+        services.relationship_end(actor=practitioner, relationship=relationship)
+    assert "already ended" in excinfo.value.message_dict["ended_on"][0]
+    assert len(entries(child, EntryKind.RELATIONSHIP_ENDED)) == 1
+
+
 # --- involvements ----------------------------------------------------------------------
 
 
