@@ -1,0 +1,1 @@
+"""The single access policy (DESIGN: access). Import from here."""

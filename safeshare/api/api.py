@@ -1,0 +1,90 @@
+"""The REST API: django-ninja under /api/v1, OpenAPI at /api/openapi.json, docs at /api/docs.
+
+Every error is a problem document (problems.py); no input can produce a 500.
+"""
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as SchemaValidationError
+
+from safeshare.agencies.api import router as agencies_router
+from safeshare.api.auth import API_AUTH
+from safeshare.api.problems import (
+    field_errors_from_django,
+    field_errors_from_schema,
+    problem_response,
+)
+from safeshare.api.tokens import router as tokens_router
+from safeshare.core.errors import NotFound
+from safeshare.people.api import router as people_router
+
+logger = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="safeshare",
+    version="1",
+    description=(
+        "Information sharing for a children's safeguarding partnership. Authenticate with "
+        "a two-factor session (and CSRF token) or a personal bearer token."
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    auth=API_AUTH,
+)
+
+api.add_router("/v1/agencies", agencies_router)
+api.add_router("/v1/people", people_router)
+api.add_router("/v1/tokens", tokens_router)
+
+
+@api.exception_handler(SchemaValidationError)
+def _schema_invalid(request: HttpRequest, exc: SchemaValidationError) -> HttpResponse:
+    errors = field_errors_from_schema(exc.errors)
+    return problem_response(422, "Check the fields listed in errors.", errors)
+
+
+@api.exception_handler(DjangoValidationError)
+def _domain_invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    return problem_response(
+        422, "Check the fields listed in errors.", field_errors_from_django(exc)
+    )
+
+
+@api.exception_handler(NotFound)
+def _not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
+    return problem_response(404, f"No {exc.noun} was found at this address.")
+
+
+@api.exception_handler(Http404)
+def _http404(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem_response(404, "Nothing was found at this address.")
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return problem_response(403, "Your role does not allow this action on this record.")
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return problem_response(
+        401, "Sign in with two-factor authentication, or send a valid bearer token."
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return problem_response(exc.status_code, str(exc))
+
+
+@api.exception_handler(Exception)
+def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Logged without the request body: it may hold personal data.
+    logger.exception("Unhandled API error on %s %s", request.method, request.path)
+    return problem_response(500, "The error was logged. Nothing was changed.")

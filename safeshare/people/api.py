@@ -1,0 +1,188 @@
+"""People API: create, read, search and relate data subjects; erase by crypto-shredding.
+
+Searches are POSTs so that names, dates of birth and NHS numbers never appear
+in a URL or an access log line.
+"""
+
+import datetime
+import uuid
+
+from django.core.exceptions import ValidationError
+from ninja import Field, Router, Schema, Status
+
+from safeshare.access.actions import Action
+from safeshare.access.fetch import get_person_for
+from safeshare.access.policy import can, person_relation, visible
+from safeshare.core.errors import Forbidden
+from safeshare.people import selectors, services
+from safeshare.people.identity import read_identity
+from safeshare.people.models import Person, PersonKind, RelationshipType
+
+router = Router(tags=["people"])
+
+NAME = Field(min_length=1, max_length=200)
+
+
+class PersonCreateIn(Schema):
+    kind: PersonKind
+    given_name: str = NAME
+    family_name: str = NAME
+    date_of_birth: datetime.date
+    nhs_number: str | None = Field(default=None, max_length=20)
+
+
+class PersonIdentityIn(Schema):
+    given_name: str = NAME
+    family_name: str = NAME
+    date_of_birth: datetime.date
+    nhs_number: str | None = Field(default=None, max_length=20)
+
+
+class PersonOut(Schema):
+    id: uuid.UUID
+    kind: str
+    erased: bool
+    display_name: str
+    given_name: str | None
+    family_name: str | None
+    date_of_birth: datetime.date | None
+    nhs_number: str | None
+    relation: str
+
+
+class PersonSearchIn(Schema):
+    nhs_number: str | None = Field(default=None, max_length=20)
+    given_name: str | None = Field(default=None, max_length=200)
+    family_name: str | None = Field(default=None, max_length=200)
+    date_of_birth: datetime.date | None = None
+
+
+class RelationshipIn(Schema):
+    related_person_id: uuid.UUID
+    relationship_type: RelationshipType
+    has_parental_responsibility: bool = False
+    started_on: datetime.date | None = None
+
+
+class RelationshipOut(Schema):
+    id: uuid.UUID
+    person_id: uuid.UUID
+    related_person_id: uuid.UUID
+    relationship_type: str
+    has_parental_responsibility: bool
+
+
+class ShredIn(Schema):
+    reason: services.ShredReason
+
+
+def _person_out(user, person: Person) -> dict:
+    identity = read_identity(person)
+    return {
+        "id": person.id,
+        "kind": person.kind,
+        "erased": identity.erased,
+        "display_name": identity.display_name,
+        "given_name": identity.given_name,
+        "family_name": identity.family_name,
+        "date_of_birth": identity.date_of_birth,
+        "nhs_number": identity.nhs_number,
+        "relation": person_relation(user, person),
+    }
+
+
+def _require(user, action: Action, obj) -> None:
+    if not can(user, action, obj):
+        raise Forbidden()
+
+
+@router.post("", response={201: PersonOut}, operation_id="people_create")
+def people_create(request, payload: PersonCreateIn):
+    """Record a person your agency works with (their identity is encrypted at rest)."""
+    user = request.auth
+    agency = user.agency
+    _require(user, Action.PERSON_CREATE, agency)
+    person = services.person_create(actor=user, agency=agency, **payload.dict())
+    return Status(201, _person_out(user, person))
+
+
+# Declared before the /{person_id} routes so that "search" is not read as an id.
+@router.post("/search", response=list[PersonOut], operation_id="people_search")
+def people_search(request, payload: PersonSearchIn):
+    """Exact match by NHS number, or by name and date of birth, among people you may see."""
+    user = request.auth
+    scope = visible(user, Person.objects.all())
+    if payload.nhs_number:
+        found = selectors.person_find_by_nhs_number(queryset=scope, nhs_number=payload.nhs_number)
+        people = [found] if found else []
+    elif payload.given_name or payload.family_name or payload.date_of_birth:
+        people = list(
+            selectors.person_find_by_name_and_dob(
+                queryset=scope,
+                given_name=payload.given_name or "",
+                family_name=payload.family_name or "",
+                date_of_birth=payload.date_of_birth,
+            )
+        )
+    else:
+        message = "Enter an NHS number, or a given name, family name and date of birth."
+        raise ValidationError(
+            {"nhs_number": [ValidationError(message, code="search_needs_identifier")]}
+        )
+    return [_person_out(user, person) for person in people]
+
+
+@router.get("/{person_id}", response=PersonOut, operation_id="people_get")
+def people_get(request, person_id: str):
+    """A person your agency works with or received a share about."""
+    person = get_person_for(request.auth, person_id)
+    _require(request.auth, Action.PERSON_VIEW, person)
+    return _person_out(request.auth, person)
+
+
+@router.put("/{person_id}/identity", response=PersonOut, operation_id="people_update_identity")
+def people_update_identity(request, person_id: str, payload: PersonIdentityIn):
+    """Correct a person's identity fields (Protocol 5.2: accurate and up to date)."""
+    person = get_person_for(request.auth, person_id)
+    _require(request.auth, Action.PERSON_EDIT, person)
+    person = services.person_update_identity(actor=request.auth, person=person, **payload.dict())
+    return _person_out(request.auth, person)
+
+
+@router.post(
+    "/{person_id}/relationships",
+    response={201: RelationshipOut},
+    operation_id="people_relationships_record",
+)
+def people_relationships_record(request, person_id: str, payload: RelationshipIn):
+    """Record that the related person is this person's parent, carer, sibling, ..."""
+    person = get_person_for(request.auth, person_id)
+    _require(request.auth, Action.PERSON_EDIT, person)
+    related = get_person_for(request.auth, payload.related_person_id)
+    relationship = services.relationship_record(
+        actor=request.auth,
+        person=person,
+        related_person=related,
+        relationship_type=payload.relationship_type,
+        has_parental_responsibility=payload.has_parental_responsibility,
+        started_on=payload.started_on,
+    )
+    return Status(
+        201,
+        {
+            "id": relationship.id,
+            "person_id": relationship.person_id,
+            "related_person_id": relationship.related_person_id,
+            "relationship_type": relationship.relationship_type,
+            "has_parental_responsibility": relationship.has_parental_responsibility,
+        },
+    )
+
+
+@router.post("/{person_id}/shred", response=PersonOut, operation_id="people_shred")
+def people_shred(request, person_id: str, payload: ShredIn):
+    """Erase a person by destroying their data key (crypto-shredding); a tombstone stays."""
+    person = get_person_for(request.auth, person_id)
+    _require(request.auth, Action.PERSON_SHRED, person)
+    person = services.person_shred(actor=request.auth, person=person, reason=payload.reason)
+    return _person_out(request.auth, person)
