@@ -18,6 +18,8 @@ from safeshare.agencies.models import (
     RoleGrant,
     User,
 )
+from safeshare.ledger.services import system_actor_ref
+from safeshare.web.demo_people import demo_people_load
 
 DEMO_PASSWORD = "demo-password-not-for-real-use"
 
@@ -94,8 +96,10 @@ class DemoLogin:
 
 @transaction.atomic
 def demo_load() -> list[DemoLogin]:
-    """Create the demo partnership (idempotent: an existing one is left as it is)."""
+    """Create the demo partnership (idempotent: an existing one is left as it is):
+    agencies, staff of every role, and about 50 children with their families."""
     logins: list[DemoLogin] = []
+    agencies: dict[str, Agency] = {}
     for index, (name, code, agency_type, status, front_door) in enumerate(AGENCIES):
         signed = datetime.date(2024, 5, 1) + datetime.timedelta(days=7 * index)
         agency, _ = Agency.objects.get_or_create(
@@ -114,6 +118,7 @@ def demo_load() -> list[DemoLogin]:
                 "reaffirmation_due": signed.replace(year=signed.year + 2),
             },
         )
+        agencies[code] = agency
         staff = PARTNERSHIP_STAFF if agency_type == AgencyType.PARTNERSHIP else FRONT_LINE_STAFF
         for suffix, roles in staff:
             username = f"{code}.{suffix}"
@@ -132,4 +137,5 @@ def demo_load() -> list[DemoLogin]:
                 for role in roles:
                     RoleGrant.objects.create(membership=membership, role=role)
             logins.append(DemoLogin(username, agency.name, tuple(roles)))
+    demo_people_load(agencies=agencies, actor_ref=system_actor_ref("demo_load"))
     return logins
