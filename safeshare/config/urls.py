@@ -8,3 +8,8 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("safeshare.web.urls")),
 ]
+
+# Error pages in the GOV.UK layout; a 404 never says whether the record exists.
+handler403 = "safeshare.web.views.error_403"
+handler404 = "safeshare.web.views.error_404"
+handler500 = "safeshare.web.views.error_500"
