@@ -267,3 +267,54 @@ def totp_device_remove(*, actor: User, device: TOTPDevice) -> None:
         subject_ref=user_ref(member),
         payload={"method": "totp"},
     )
+
+
+BOOTSTRAP_ACTOR = "system:admin_bootstrap"
+
+
+@transaction.atomic
+def administrator_bootstrap(*, username: str, email: str, password: str, agency: Agency) -> User:
+    """Create the first administrator of a new installation, and only the first.
+
+    Every later membership is made by an administrator through the admin
+    (separation of duties); this is the one way in for a fresh deployment and
+    refuses once any active administrator exists. The password must pass the
+    configured validators; two-factor enrolment happens at first sign-in.
+    """
+    from django.contrib.auth.password_validation import validate_password
+
+    if RoleGrant.objects.filter(
+        role=Role.ADMINISTRATOR, membership__active=True, membership__user__is_active=True
+    ).exists():
+        raise ValidationError(
+            {"username": ["An administrator already exists: ask them to add you."]},
+            code="administrator_exists",
+        )
+    user = User(username=username, email=email)
+    errors: dict[str, list] = {}
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        errors["password"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    user.set_password(password)
+    user.save()
+    membership = Membership.objects.create(user=user, agency=agency)
+    RoleGrant.objects.create(membership=membership, role=Role.ADMINISTRATOR)
+    common = {
+        "actor_ref": BOOTSTRAP_ACTOR,
+        "agency_ref": _agency_ref(agency),
+        "subject_ref": user_ref(user),
+    }
+    ledger_append(
+        kind=EntryKind.MEMBERSHIP_CHANGED,
+        payload={"change": "created", "agency": _agency_ref(agency)},
+        **common,
+    )
+    ledger_append(kind=EntryKind.ROLE_GRANTED, payload={"role": Role.ADMINISTRATOR}, **common)
+    return user
