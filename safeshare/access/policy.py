@@ -3,33 +3,46 @@
 Every view, API operation, export, search and statistic asks here. A record
 outside the user's scope must answer exactly like a missing one (see fetch.py);
 a forbidden action on a visible record is a 403.
+
+The rules for each kind of record live in `access/rules/<app>.py`, each
+registering an object rule (for `can`) and a scope rule (for `visible`) with
+`register`; this module holds what every rule shares.
 """
 
+from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from safeshare.access.actions import Action, Relation
-from safeshare.access.rules.roles import (
-    CASE_ROLES,
-    GLOBAL_RULES,
-    PERSON_CREATE_ROLES,
-    PERSON_RULES,
-)
+from safeshare.access.rules.roles import CASE_ROLES, GLOBAL_RULES
 from safeshare.agencies.models import Agency, User
 from safeshare.core import clock
-from safeshare.exchange.models import Share, ShareRecipient
-from safeshare.people.models import Involvement, Person
+from safeshare.exchange.models import ShareRecipient
+
+ObjectRule = Callable[[User, Agency, Action, Any], bool]
+ScopeRule = Callable[[User, Agency, QuerySet], QuerySet]
+
+_OBJECT_RULES: dict[type[Model], ObjectRule] = {}
+_SCOPE_RULES: dict[type[Model], ScopeRule] = {}
 
 
-def _active_agency(user: Any) -> Agency | None:
+def register(model: type[Model], *, can: ObjectRule, scope: ScopeRule) -> None:
+    """Register the rules for one kind of record (called by access/rules/<app>.py)."""
+    _OBJECT_RULES[model] = can
+    _SCOPE_RULES[model] = scope
+
+
+def active_agency(user: Any) -> Agency | None:
+    """The agency the user acts for now, or None (anonymous, inactive, no membership)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
     return user.agency
 
 
-def _received_shares(user: User, agency: Agency) -> QuerySet[ShareRecipient]:
-    """Share recipients open to this user now: their agency, named to them or to nobody."""
+def received_shares(user: User, agency: Agency) -> QuerySet[ShareRecipient]:
+    """Share recipients open to this user now: their agency, named to them or to nobody,
+    inside the access window and not revoked (Protocol App. 2 Q6: need to know)."""
     return ShareRecipient.objects.filter(
         Q(named_user__isnull=True) | Q(named_user=user),
         agency=agency,
@@ -38,55 +51,36 @@ def _received_shares(user: User, agency: Agency) -> QuerySet[ShareRecipient]:
     )
 
 
-def person_relation(user: User, person: Person) -> Relation:
-    """The user's relation to a person's record (own agency, recipient, other, none)."""
-    agency = _active_agency(user)
-    if agency is None:
-        return Relation.NONE
-    if Involvement.objects.filter(agency=agency, person=person).exists():
-        return Relation.OWN_AGENCY
-    if _received_shares(user, agency).filter(share__subject=person).exists():
-        return Relation.RECIPIENT
-    return Relation.OTHER_AGENCY
-
-
 def can(user: Any, action: Action, obj: Any = None) -> bool:
     """Whether the user may take the action on the object (None for global actions)."""
-    agency = _active_agency(user)
+    agency = active_agency(user)
     if agency is None:
         return False
-    roles = user.roles
     if action in GLOBAL_RULES:
-        return bool(roles & GLOBAL_RULES[action])
-    if action == Action.PERSON_CREATE:
-        return isinstance(obj, Agency) and obj == agency and bool(roles & PERSON_CREATE_ROLES)
-    if isinstance(obj, Person):
-        allowed = PERSON_RULES[person_relation(user, obj)].get(action, frozenset())
-        return bool(roles & allowed)
-    if isinstance(obj, Share) and action == Action.SHARE_VIEW:
-        return _can_view_share(user, agency, obj)
-    return False
-
-
-def _can_view_share(user: User, agency: Agency, share: Share) -> bool:
-    if not user.roles & CASE_ROLES:
-        return False
-    if share.sender_agency_id == agency.id:
-        return True
-    return _received_shares(user, agency).filter(share=share).exists()
+        return bool(user.roles & GLOBAL_RULES[action])
+    rule = _OBJECT_RULES.get(type(obj))
+    return bool(rule and rule(user, agency, action, obj))
 
 
 def visible(user: Any, queryset: QuerySet) -> QuerySet:
     """Scope a queryset of case records to what the user may see at all."""
-    agency = _active_agency(user)
-    model = queryset.model
+    agency = active_agency(user)
+    rule = _SCOPE_RULES.get(queryset.model)
+    if rule is None:
+        raise TypeError(f"access.visible has no rule for {queryset.model.__name__}")
     if agency is None or not user.roles & CASE_ROLES:
         return queryset.none()
-    if model is Person:
-        own = Involvement.objects.filter(agency=agency, person=OuterRef("pk"))
-        received = _received_shares(user, agency).filter(share__subject=OuterRef("pk"))
-        return queryset.filter(Exists(own) | Exists(received))
-    if model is Share:
-        received = _received_shares(user, agency).filter(share=OuterRef("pk"))
-        return queryset.filter(Q(sender_agency=agency) | Exists(received))
-    raise TypeError(f"access.visible has no rule for {model.__name__}")
+    return rule(user, agency, queryset)
+
+
+def person_relation(user: Any, person: Any) -> Relation:
+    """The user's relation to a person's record (own agency, recipient, other, none)."""
+    from safeshare.access.rules.people import relation_to_person
+
+    return relation_to_person(user, person)
+
+
+# Each rules module registers itself on import; list every one here.
+from safeshare.access.rules import agencies as _agencies  # noqa: E402, F401
+from safeshare.access.rules import exchange as _exchange  # noqa: E402, F401
+from safeshare.access.rules import people as _people  # noqa: E402, F401
