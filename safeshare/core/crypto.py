@@ -281,3 +281,29 @@ def normalise_name(value: str) -> str:
     text = text.casefold().translate(_LATIN_FOLDS)
     text = unicodedata.normalize("NFKC", text)
     return "".join(ch for ch in text if ch.isalnum())
+
+
+# --- derived keys ----------------------------------------------------------------------
+
+_DERIVED_INFO_PREFIX = b"safeshare:derived-key:"
+
+
+@functools.lru_cache(maxsize=8)
+def _derived_key(key: bytes, purpose: str) -> bytes:
+    return HKDF(
+        algorithm=hashes.SHA256(),
+        length=KEY_BYTES,
+        salt=_INDEX_SALT,
+        info=_DERIVED_INFO_PREFIX + purpose.encode("ascii"),
+    ).derive(key)
+
+
+def derived_key(purpose: str) -> bytes:
+    """A data key derived from the KEK for one purpose (never a blind-index key).
+
+    Used for case text that has no data subject to hold a key of its own, such
+    as an anonymised decision's rationale.
+    """
+    if not _PURPOSE_PATTERN.match(purpose):
+        raise ValueError("A derived-key purpose is a short lower-case label, like 'case_text'.")
+    return _derived_key(kek(), purpose)
