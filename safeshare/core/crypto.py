@@ -190,14 +190,15 @@ def decrypt_field(dek: bytes, blob: bytes, *, aad: bytes) -> str:
 # --- blind indexes ---------------------------------------------------------------------
 
 
+def _hkdf(key: bytes, info: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=_INDEX_SALT, info=info).derive(
+        key
+    )
+
+
 @functools.lru_cache(maxsize=32)
 def _index_key(key: bytes, purpose: str) -> bytes:
-    return HKDF(
-        algorithm=hashes.SHA256(),
-        length=KEY_BYTES,
-        salt=_INDEX_SALT,
-        info=_INDEX_INFO_PREFIX + purpose.encode("ascii"),
-    ).derive(key)
+    return _hkdf(key, _INDEX_INFO_PREFIX + purpose.encode("ascii"))
 
 
 def blind_index(purpose: str, normalised_value: str) -> str:
@@ -290,12 +291,7 @@ _DERIVED_INFO_PREFIX = b"safeshare:derived-key:"
 
 @functools.lru_cache(maxsize=8)
 def _derived_key(key: bytes, purpose: str) -> bytes:
-    return HKDF(
-        algorithm=hashes.SHA256(),
-        length=KEY_BYTES,
-        salt=_INDEX_SALT,
-        info=_DERIVED_INFO_PREFIX + purpose.encode("ascii"),
-    ).derive(key)
+    return _hkdf(key, _DERIVED_INFO_PREFIX + purpose.encode("ascii"))
 
 
 def derived_key(purpose: str) -> bytes:

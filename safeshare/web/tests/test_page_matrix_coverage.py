@@ -5,12 +5,9 @@ Pages of case content are asserted role × relation in their app's
 `MATRIX_PAGES`. This test fails when a page is added without such a row.
 """
 
-import importlib
-import pkgutil
-
 from django.urls import URLPattern, URLResolver, get_resolver
 
-import safeshare
+from safeshare.access.tests.coverage import covered
 
 # Pages with no case content: sign-in steps, sign-out, the health check and the
 # role home page (covered by web/tests/test_pages.py and test_sign_in.py).
@@ -38,18 +35,7 @@ def _url_names(resolver: URLResolver, namespace: str = "") -> set[str]:
     return names
 
 
-def _matrix_pages() -> set[str]:
-    pages: set[str] = set()
-    for module in pkgutil.iter_modules(safeshare.__path__):
-        try:
-            found = importlib.import_module(f"safeshare.{module.name}.tests.test_page_matrix")
-        except ModuleNotFoundError:
-            continue
-        pages |= set(found.MATRIX_PAGES)
-    return pages
-
-
 def test_every_page_has_a_matrix_row():
     names = _url_names(get_resolver())
     assert WEB_PAGES <= names  # the walk found the pages we know of
-    assert names - WEB_PAGES - _matrix_pages() == set()
+    assert names - WEB_PAGES - covered("test_page_matrix", "MATRIX_PAGES") == set()
