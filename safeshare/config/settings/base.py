@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "safeshare.core",
     "safeshare.agencies",
     "safeshare.people",
+    "safeshare.decisions",
     "safeshare.exchange",
     "safeshare.access",
     "safeshare.ledger",

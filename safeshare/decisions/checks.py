@@ -1,0 +1,1 @@
+"""Start-up checks: every shipped protocol pack must load and validate."""
