@@ -1,0 +1,138 @@
+"""People pages: the agency's caseload, finding a person, recording one, a person's page.
+
+Adapters only: parse → fetch through access → call one service or selector →
+render. Searches are POSTs, so nothing personal reaches a URL.
+"""
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from safeshare.access.actions import Action
+from safeshare.access.fetch import get_person_for
+from safeshare.access.policy import can, person_relation, visible
+from safeshare.access.rules.roles import CASE_ROLES
+from safeshare.core.errors import Forbidden
+from safeshare.people import selectors, services
+from safeshare.people.forms import PersonAddForm, PersonFindForm
+from safeshare.people.models import Person
+
+
+def _require_case_role(request: HttpRequest) -> None:
+    if not request.user.roles & CASE_ROLES or request.user.agency is None:
+        raise Forbidden()
+
+
+def caseload(request: HttpRequest) -> HttpResponse:
+    """The people the user's agency works with now."""
+    _require_case_role(request)
+    scope = visible(request.user, Person.objects.all())
+    people = list(
+        selectors.people_with_involvements(
+            queryset=selectors.people_for_agency(queryset=scope, agency=request.user.agency)
+        )
+    )
+    identities = selectors.person_identities(people)
+    rows = [(person, identities[person.pk]) for person in people]
+    return render(
+        request,
+        "people/caseload.html",
+        {"rows": rows, "may_add": can(request.user, Action.PERSON_CREATE, request.user.agency)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def find(request: HttpRequest) -> HttpResponse:
+    """Exact match by NHS number, or by name and date of birth, among people you may see."""
+    _require_case_role(request)
+    form = PersonFindForm(request.POST if request.method == "POST" else None)
+    results = None
+    if request.method == "POST" and form.is_valid():
+        scope = visible(request.user, Person.objects.all())
+        data = form.cleaned_data
+        try:
+            if data["nhs_number"]:
+                found = selectors.person_find_by_nhs_number(
+                    queryset=scope, nhs_number=data["nhs_number"]
+                )
+                people = [found] if found else []
+            elif data["given_name"] or data["family_name"] or data["date_of_birth"]:
+                people = list(
+                    selectors.person_find_by_name_and_dob(
+                        queryset=scope,
+                        given_name=data["given_name"],
+                        family_name=data["family_name"],
+                        date_of_birth=data["date_of_birth"],
+                    )
+                )
+            else:
+                raise ValidationError(
+                    {
+                        "nhs_number": [
+                            "Enter an NHS number, or a given name, family name and date of birth"
+                        ]
+                    }
+                )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            identities = selectors.person_identities(people)
+            results = [(person, identities[person.pk]) for person in people]
+    return render(request, "people/find.html", {"form": form, "results": results})
+
+
+@require_http_methods(["GET", "POST"])
+def add(request: HttpRequest) -> HttpResponse:
+    """Record a person your agency works with; their identity is encrypted at rest."""
+    agency = request.user.agency
+    if not can(request.user, Action.PERSON_CREATE, agency):
+        raise Forbidden()
+    form = PersonAddForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = services.person_create(
+                actor=request.user,
+                agency=agency,
+                kind=data["kind"],
+                given_name=data["given_name"],
+                family_name=data["family_name"],
+                date_of_birth=data["date_of_birth"],
+                nhs_number=data["nhs_number"] or None,
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            return redirect("people:detail", person_id=person.pk)
+    return render(request, "people/add.html", {"form": form})
+
+
+def detail(request: HttpRequest, person_id: str) -> HttpResponse:
+    """A person's identity, family and the agencies working with them."""
+    person = get_person_for(request.user, person_id)
+    if not can(request.user, Action.PERSON_VIEW, person):
+        raise Forbidden()
+    relationships = list(selectors.relationships_for_person(person=person))
+    related = [r.related_person if r.person_id == person.pk else r.person for r in relationships]
+    seen = set(
+        visible(request.user, Person.objects.filter(pk__in=[p.pk for p in related])).values_list(
+            "pk", flat=True
+        )
+    )
+    identities = selectors.person_identities([p for p in related if p.pk in seen])
+    family = [
+        (relationship, other, identities.get(other.pk))
+        for relationship, other in zip(relationships, related, strict=True)
+    ]
+    return render(
+        request,
+        "people/detail.html",
+        {
+            "person": person,
+            "identity": selectors.person_identity(person),
+            "relation": person_relation(request.user, person),
+            "family": family,
+            "involvements": list(selectors.involvements_for_person(person=person)),
+        },
+    )
