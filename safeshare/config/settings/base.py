@@ -208,3 +208,9 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_CALLABLE = "safeshare.web.views.locked_out"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "code"]
 AXES_VERBOSE = False
+
+# ---------------------------------------------------------------------------
+# Decisions (issue #4; docs/adr/0004-protocol-packs-and-the-decision-aid.md)
+# ---------------------------------------------------------------------------
+# The protocol pack in force until the partnership officer chooses one.
+SAFESHARE_DEFAULT_PACK = os.environ.get("SAFESHARE_DEFAULT_PACK", "current-law-2026")
