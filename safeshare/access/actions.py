@@ -11,6 +11,19 @@ class Action(StrEnum):
     PERSON_SHRED = "person.shred"
     # Shares: the sender's own record of what it passed on, or what a recipient received.
     SHARE_VIEW = "share.view"
+    SHARE_SEND = "share.send"  # object: access.rules.exchange.ShareSource (a decision to share)
+    SHARE_ACKNOWLEDGE = "share.acknowledge"
+    SHARE_REVOKE = "share.revoke"
+    # Information requests between agencies, onward disclosure and MASH referrals.
+    REQUEST_VIEW = "request.view"
+    REQUEST_RAISE = "request.raise"  # object: access.rules.exchange.RequestTarget
+    REQUEST_ANSWER = "request.answer"
+    REQUEST_WITHDRAW = "request.withdraw"
+    ONWARD_VIEW = "onward.view"
+    ONWARD_REQUEST = "onward.request"  # object: the share received
+    ONWARD_ANSWER = "onward.answer"
+    REFERRAL_MAKE = "referral.make"  # object: access.rules.exchange.ReferralTarget
+    REFERRAL_VIEW = "referral.view"
     # Evidence: the ledger and its checkpoints (no case content).
     LEDGER_READ = "ledger.read"
     LEDGER_CHECKPOINT = "ledger.checkpoint"

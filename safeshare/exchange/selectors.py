@@ -1,0 +1,284 @@
+"""Reads of requests, shares and referrals; every one starts from `access.visible`.
+
+Lists use a fixed number of queries whatever their length (annotations and
+select_related, no per-row lookups). Sealed text is opened here, and a
+recipient's view of a share withholds protected identities (issue #4 item 5).
+"""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+
+from safeshare.access.policy import active_agency, received_shares, visible
+from safeshare.core import clock
+from safeshare.decisions.models import Decision
+from safeshare.exchange.models import (
+    InformationRequest,
+    OnwardDisclosureRequest,
+    ProtectedRole,
+    Referral,
+    RequestResponse,
+    RequestWithdrawal,
+    Share,
+    ShareAcknowledgement,
+    ShareItem,
+)
+from safeshare.ledger.models import Entry
+from safeshare.people.sealing import ErasedText, open_text
+
+
+class RequestStatus:
+    """A request's status, derived from its rows and today's date (never stored)."""
+
+    OPEN = "open"
+    OVERDUE = "overdue"
+    ANSWERED_SHARED = "answered_shared"
+    ANSWERED_DECLINED = "answered_declined"
+    WITHDRAWN = "withdrawn"
+
+    LABELS = {
+        OPEN: "Open",
+        OVERDUE: "Overdue",
+        ANSWERED_SHARED: "Answered: will share",
+        ANSWERED_DECLINED: "Answered: will not share",
+        WITHDRAWN: "Withdrawn",
+    }
+
+
+def _with_status(queryset: QuerySet) -> QuerySet:
+    outcome = RequestResponse.objects.filter(request=OuterRef("pk")).values("decision__outcome")
+    return queryset.annotate(
+        answer_outcome=Subquery(outcome[:1]),
+        is_withdrawn=Exists(RequestWithdrawal.objects.filter(request=OuterRef("pk"))),
+    ).select_related("requesting_agency", "requested_agency", "requested_by", "subject")
+
+
+def request_status(request: InformationRequest, today: datetime.date | None = None) -> str:
+    """Open, overdue, answered (shared or declined) or withdrawn (issue #4 item 4)."""
+    today = today or clock.today()
+    withdrawn = getattr(request, "is_withdrawn", None)
+    if withdrawn is None:
+        withdrawn = RequestWithdrawal.objects.filter(request=request).exists()
+    if withdrawn:
+        return RequestStatus.WITHDRAWN
+    outcome = getattr(request, "answer_outcome", "unset")
+    if outcome == "unset":
+        response = RequestResponse.objects.filter(request=request).select_related("decision")
+        found = response.first()
+        outcome = found.decision.outcome if found else None
+    if outcome == "share":
+        return RequestStatus.ANSWERED_SHARED
+    if outcome is not None:
+        return RequestStatus.ANSWERED_DECLINED
+    return RequestStatus.OVERDUE if request.due_on < today else RequestStatus.OPEN
+
+
+def requests_inbox(user: Any) -> QuerySet[InformationRequest]:
+    """Requests other agencies made of the user's agency, soonest due first."""
+    agency = active_agency(user)
+    return _with_status(visible(user, InformationRequest.objects.filter(requested_agency=agency)))
+
+
+def requests_outbox(user: Any) -> QuerySet[InformationRequest]:
+    """Requests the user's agency made of others."""
+    agency = active_agency(user)
+    return _with_status(visible(user, InformationRequest.objects.filter(requesting_agency=agency)))
+
+
+def requests_overdue(user: Any) -> QuerySet[InformationRequest]:
+    """Unanswered, not withdrawn and past their due date: listed for both sides (5.2 Timely)."""
+    return _with_status(
+        visible(user, InformationRequest.objects.filter(due_on__lt=clock.today()))
+    ).filter(answer_outcome__isnull=True, is_withdrawn=False)
+
+
+def request_text(request: InformationRequest) -> dict[str, str | ErasedText | None]:
+    """The request's sealed purpose and information needed, opened."""
+    return {
+        name: open_text(
+            request.subject, record_id=request.pk, field=name, blob=getattr(request, f"{name}_enc")
+        )
+        for name in ("purpose", "information_needed")
+    }
+
+
+def request_response(request: InformationRequest) -> RequestResponse | None:
+    return (
+        RequestResponse.objects.filter(request=request)
+        .select_related("decision", "responded_by")
+        .first()
+    )
+
+
+def shares_sent(user: Any) -> QuerySet[Share]:
+    """Shares the user's agency sent, newest first (the sender's full record)."""
+    agency = active_agency(user)
+    return (
+        visible(user, Share.objects.filter(sender_agency=agency))
+        .select_related("subject", "sent_by")
+        .prefetch_related("recipients__agency")
+    )
+
+
+def shares_received(user: Any) -> QuerySet[Share]:
+    """Shares open to the user now as a recipient (window open, not revoked, named or not)."""
+    agency = active_agency(user)
+    if agency is None:
+        return Share.objects.none()
+    open_to_user = received_shares(user, agency).filter(share=OuterRef("pk"))
+    acknowledged = ShareAcknowledgement.objects.filter(
+        share=OuterRef("pk"), recipient__agency=agency
+    )
+    return (
+        visible(user, Share.objects.filter(Exists(open_to_user)))
+        .annotate(acknowledged=Exists(acknowledged))
+        .select_related("subject", "sender_agency")
+    )
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """One item as a reader may see it; `protected_identity` is None when withheld."""
+
+    position: int
+    category: str
+    category_label: str
+    content: Any
+    nature: str
+    nature_label: str
+    source: Any
+    dated_on: datetime.date
+    protected_role: str
+    protected_role_label: str
+    protected_identity: Any
+    protected_identity_withheld: bool
+    disclosure_reason: Any
+
+
+def _open(item: ShareItem, subject: Any, name: str) -> Any:
+    return open_text(subject, record_id=item.pk, field=name, blob=getattr(item, f"{name}_enc"))
+
+
+def share_items(share: Share, *, for_sender: bool) -> list[ItemView]:
+    """The share's items only (never another share's), protected identities withheld
+    from recipients unless the sender disclosed them with a reason."""
+    views = []
+    for item in ShareItem.objects.filter(share=share).order_by("position"):
+        show_identity = for_sender or item.protected_identity_disclosed
+        views.append(
+            ItemView(
+                position=item.position,
+                category=item.category,
+                category_label=item.get_category_display(),
+                content=_open(item, share.subject, "content"),
+                nature=item.nature,
+                nature_label=item.get_nature_display(),
+                source=_open(item, share.subject, "source"),
+                dated_on=item.dated_on,
+                protected_role=item.protected_role,
+                protected_role_label=(
+                    ProtectedRole(item.protected_role).label if item.protected_role else ""
+                ),
+                protected_identity=(
+                    _open(item, share.subject, "protected_identity") if show_identity else None
+                ),
+                protected_identity_withheld=bool(item.protected_role) and not show_identity,
+                disclosure_reason=(
+                    _open(item, share.subject, "disclosure_reason")
+                    if item.protected_identity_disclosed
+                    else None
+                ),
+            )
+        )
+    return views
+
+
+def share_consent_limits(share: Share) -> Any:
+    return open_text(
+        share.subject, record_id=share.pk, field="consent_limits", blob=share.consent_limits_enc
+    )
+
+
+def share_is_sender(user: Any, share: Share) -> bool:
+    agency = active_agency(user)
+    return agency is not None and share.sender_agency_id == agency.id
+
+
+def share_recipients(share: Share) -> list:
+    """The sender's view of who receives the share and who acknowledged."""
+    return list(
+        share.recipients.select_related("agency", "named_user", "acknowledgement").order_by(
+            "agency__name"
+        )
+    )
+
+
+def share_views(share: Share) -> QuerySet:
+    return share.views.select_related("viewed_by", "recipient__agency").order_by("viewed_at")
+
+
+def onward_requests_for(user: Any) -> QuerySet[OnwardDisclosureRequest]:
+    return visible(user, OnwardDisclosureRequest.objects.all()).select_related(
+        "share", "requesting_agency", "proposed_recipient", "answer__decision"
+    )
+
+
+def referrals_for(user: Any) -> QuerySet[Referral]:
+    return visible(user, Referral.objects.all()).select_related("share", "front_door")
+
+
+def decision_usable(decision: Decision) -> bool:
+    return not Decision.objects.filter(supersedes=decision).exists()
+
+
+# --- receipts -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """The ledger entry that records a share's sending: sequence number and hash."""
+
+    share_id: str
+    seq: int
+    hash: str
+
+
+@dataclass(frozen=True)
+class ReceiptCheck:
+    ok: bool
+    reason: str
+
+
+def share_receipt(share: Share) -> Receipt | None:
+    if share.sent_entry_seq is None:
+        return None
+    return Receipt(share_id=str(share.pk), seq=share.sent_entry_seq, hash=share.sent_entry_hash)
+
+
+RECEIPT_KINDS = {"share.sent", "request.raised"}
+
+
+def receipt_verify(*, seq: int, hash: str, share_id: str | None = None) -> ReceiptCheck:
+    """Whether a receipt holds: the entry at `seq` has this hash, records a share (and this
+    share, when given), and the whole chain verifies (`safeshare ledger verify`)."""
+    from safeshare.ledger.verify import verify_chain
+
+    entry = Entry.objects.filter(seq=seq).first()
+    if entry is None:
+        return ReceiptCheck(False, f"the ledger has no entry {seq}")
+    if entry.hash != hash:
+        return ReceiptCheck(False, f"entry {seq} has a different hash")
+    if entry.kind not in RECEIPT_KINDS:
+        return ReceiptCheck(False, f"entry {seq} does not record a share")
+    payload = entry.payload or {}
+    recorded = payload.get("share") or payload.get("identity_share")
+    if share_id is not None and recorded != str(share_id):
+        return ReceiptCheck(False, f"entry {seq} records another share")
+    result = verify_chain()
+    if not result.ok:
+        return ReceiptCheck(False, str(result))
+    if result.head_seq < seq:
+        return ReceiptCheck(False, "the verified chain ends before the receipt")
+    return ReceiptCheck(True, f"receipt holds: entry {seq} is in the intact ledger ({result})")

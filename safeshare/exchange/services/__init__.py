@@ -1,0 +1,27 @@
+"""The only code that writes exchange records (STYLE §2): requests, shares, referrals."""
+
+from .requests import request_answer, request_raise, request_withdraw
+from .shares import (
+    ItemDraft,
+    RecipientDraft,
+    onward_answer,
+    onward_request,
+    share_acknowledge,
+    share_revoke,
+    share_send,
+    share_view_record,
+)
+
+__all__ = [
+    "ItemDraft",
+    "RecipientDraft",
+    "onward_answer",
+    "onward_request",
+    "request_answer",
+    "request_raise",
+    "request_withdraw",
+    "share_acknowledge",
+    "share_revoke",
+    "share_send",
+    "share_view_record",
+]

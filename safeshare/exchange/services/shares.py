@@ -1,0 +1,583 @@
+"""Shares built for need-to-know (issue #4 item 5; Protocol 5.2, App. 2 Q6)."""
+
+import datetime
+import uuid
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from safeshare.agencies.models import Agency, AgencyType, User
+from safeshare.core import clock
+from safeshare.decisions.models import Decision, DecisionOutcome
+from safeshare.exchange.dates import FILE_TRANSFER_SCHOOL_DAYS, add_working_days
+from safeshare.exchange.models import (
+    ItemCategory,
+    ItemNature,
+    OnwardDisclosureAnswer,
+    OnwardDisclosureRequest,
+    ProtectedRole,
+    RevocationReason,
+    Share,
+    ShareAcknowledgement,
+    ShareItem,
+    ShareKind,
+    ShareOrigin,
+    ShareRecipient,
+    ShareRevocation,
+    ShareView,
+    ViewChannel,
+)
+from safeshare.ledger.kinds import EntryKind
+from safeshare.people.models import Person
+
+from ._common import (
+    Errors,
+    actor_agency,
+    add_error,
+    append,
+    check_decision,
+    check_subject,
+    clean_choice,
+    clean_text,
+    raise_if,
+    seal,
+)
+
+MAX_WINDOW = datetime.timedelta(days=366)
+MAX_ITEMS = 50
+MAX_RECIPIENTS = 20
+
+
+@dataclass(frozen=True)
+class ItemDraft:
+    """One item the practitioner selected to send (Protocol 5.2 Accurate, Limited)."""
+
+    category: str
+    content: str
+    nature: str
+    source: str
+    dated_on: datetime.date | None
+    checked_accurate: bool
+    protected_role: str = ""
+    protected_identity: str = ""
+    disclose_protected_identity: bool = False
+    disclosure_reason: str = ""
+
+
+@dataclass(frozen=True)
+class RecipientDraft:
+    """An agency to receive the share, optionally only a named person there."""
+
+    agency: Agency
+    named_user: User | None = None
+
+
+@dataclass
+class _Cleaned:
+    items: list[dict] = field(default_factory=list)
+
+
+def _clean_item(index: int, item: ItemDraft, today: datetime.date, errors: Errors) -> dict:
+    prefix = f"items.{index}."
+    cleaned = {
+        "category": clean_choice(
+            item.category,
+            ItemCategory,
+            field=prefix + "category",
+            label="a category",
+            errors=errors,
+        ),
+        "content": clean_text(
+            item.content, field=prefix + "content", label="the information", errors=errors
+        ),
+        "nature": clean_choice(
+            item.nature,
+            ItemNature,
+            field=prefix + "nature",
+            label="fact or opinion",
+            errors=errors,
+        ),
+        "source": clean_text(
+            item.source,
+            field=prefix + "source",
+            label="where the information came from",
+            errors=errors,
+        ),
+        "protected_role": "",
+        "protected_identity": "",
+        "disclosed": False,
+        "disclosure_reason": "",
+    }
+    if not isinstance(item.dated_on, datetime.date):
+        add_error(errors, prefix + "dated_on", "Enter the date of the information.", "required")
+    elif item.dated_on > today:
+        add_error(
+            errors, prefix + "dated_on", "The date must be today or in the past.", "date_in_future"
+        )
+    cleaned["dated_on"] = item.dated_on
+    if item.checked_accurate is not True:
+        add_error(
+            errors,
+            prefix + "checked_accurate",
+            "Confirm you checked the information is accurate and up to date.",
+            "accuracy_not_checked",
+        )
+    identity = clean_text(
+        item.protected_identity,
+        field=prefix + "protected_identity",
+        label="who must be protected",
+        errors=errors,
+        required=False,
+    )
+    if item.protected_role or identity:
+        cleaned["protected_role"] = clean_choice(
+            item.protected_role,
+            ProtectedRole,
+            field=prefix + "protected_role",
+            label="who the protected person is",
+            errors=errors,
+        )
+        cleaned["protected_identity"] = identity
+    if item.disclose_protected_identity:
+        if not identity:
+            add_error(
+                errors,
+                prefix + "protected_identity",
+                "Enter the protected person's identity, or do not disclose it.",
+                "required",
+            )
+        cleaned["disclosed"] = True
+        cleaned["disclosure_reason"] = clean_text(
+            item.disclosure_reason,
+            field=prefix + "disclosure_reason",
+            label="why the recipient needs the protected person's identity",
+            errors=errors,
+        )
+    return cleaned
+
+
+def _clean_recipients(
+    recipients: list[RecipientDraft],
+    agency: Agency | None,
+    decision: Decision | None,
+    errors: Errors,
+) -> None:
+    if not recipients:
+        add_error(errors, "recipients", "Choose at least one recipient.", "required")
+        return
+    if len(recipients) > MAX_RECIPIENTS:
+        add_error(errors, "recipients", f"Choose at most {MAX_RECIPIENTS}.", "too_many")
+        return
+    named_for = set(decision.recipient_agencies.values_list("pk", flat=True)) if decision else set()
+    seen: set = set()
+    for index, recipient in enumerate(recipients):
+        name = f"recipients.{index}.agency_id"
+        if recipient.agency is None:
+            add_error(errors, name, "Choose the agency.", "required")
+            continue
+        if agency is not None and recipient.agency.pk == agency.pk:
+            add_error(errors, name, "Your own agency is not a recipient.", "not_own_agency")
+        elif recipient.agency.pk in seen:
+            add_error(errors, name, "Each agency once.", "duplicate_recipient")
+        elif named_for and recipient.agency.pk not in named_for:
+            add_error(
+                errors,
+                name,
+                "Send only to agencies the decision names (Protocol App. 2 Q7: with whom).",
+                "recipient_not_in_decision",
+            )
+        seen.add(recipient.agency.pk)
+        user = recipient.named_user
+        if user is not None and (user.agency is None or user.agency.pk != recipient.agency.pk):
+            add_error(
+                errors,
+                f"recipients.{index}.named_user_id",
+                "The named person must work for the receiving agency.",
+                "named_user_agency",
+            )
+
+
+@transaction.atomic
+def share_send(
+    *,
+    actor: User,
+    decision: Decision,
+    kind: str,
+    items: list[ItemDraft],
+    recipients: list[RecipientDraft],
+    access_until: datetime.datetime,
+    onward_sharing_permitted: bool = False,
+    consent_limits: str = "",
+    is_file_transfer: bool = False,
+) -> Share:
+    """Send only the selected items to only the chosen recipients, for a set window.
+
+    Protocol App. 2 Q6 (share what is necessary with those who need to know,
+    accurate and up to date, establish onward sharing, state the limits of
+    consent), 5.2 (Accurate: fact or opinion; Record: what and with whom) and
+    1.8 (the kind). Needs a decision to share, the sender agency's own, not
+    superseded. A school's transfer of a child-protection file to the child's
+    new school is an exchange due within five school days. Protected persons'
+    identities are withheld from recipients unless disclosed with a reason.
+    """
+    errors: Errors = {}
+    agency = actor_agency(actor, errors)
+    subject = decision.subject if decision is not None else None
+    if decision is not None and subject is None:
+        add_error(
+            errors,
+            "decision_id",
+            "An anonymised decision names no child to share about.",
+            "decision_anonymised",
+        )
+    check_decision(
+        decision,
+        agency=agency,
+        subject=None,
+        field="decision_id",
+        errors=errors,
+        outcome=DecisionOutcome.SHARE,
+    )
+    if subject is not None:
+        check_subject(subject, field="decision_id", errors=errors)
+    kind = clean_choice(kind, ShareKind, field="kind", label="the kind of sharing", errors=errors)
+    now = clock.now()
+    today = clock.today()
+    if not isinstance(access_until, datetime.datetime):
+        add_error(errors, "access_until", "Enter when access ends.", "required")
+    elif access_until <= now:
+        add_error(errors, "access_until", "Access must end in the future.", "window_in_past")
+    elif access_until > now + MAX_WINDOW:
+        add_error(errors, "access_until", "Access may last at most a year.", "window_too_long")
+    limits = clean_text(
+        consent_limits,
+        field="consent_limits",
+        label="the limits of consent",
+        errors=errors,
+        required=False,
+    )
+    if not items:
+        add_error(errors, "items", "Select at least one item to share.", "required")
+    elif len(items) > MAX_ITEMS:
+        add_error(errors, "items", f"Select at most {MAX_ITEMS} items.", "too_many")
+    cleaned = [_clean_item(i, item, today, errors) for i, item in enumerate(items[:MAX_ITEMS])]
+    _clean_recipients(recipients, agency, decision, errors)
+    receipt_due_on = None
+    if is_file_transfer:
+        if kind and kind != ShareKind.EXCHANGE:
+            add_error(
+                errors,
+                "kind",
+                "A file transfer is an exchange (Protocol 1.8).",
+                "file_transfer_is_exchange",
+            )
+        if agency is not None and agency.agency_type != AgencyType.SCHOOL:
+            add_error(
+                errors,
+                "is_file_transfer",
+                "Only a school transfers a child-protection file.",
+                "file_transfer_from_school",
+            )
+        if any(
+            r.agency is not None and r.agency.agency_type != AgencyType.SCHOOL for r in recipients
+        ):
+            add_error(
+                errors,
+                "recipients",
+                "A child-protection file goes to the new school.",
+                "file_transfer_to_school",
+            )
+        receipt_due_on = add_working_days(today, FILE_TRANSFER_SCHOOL_DAYS)
+    raise_if(errors)
+    assert agency is not None and subject is not None
+    return _write_share(
+        actor=actor,
+        agency=agency,
+        decision=decision,
+        subject=subject,
+        kind=kind,
+        now=now,
+        access_until=access_until,
+        onward=onward_sharing_permitted,
+        limits=limits,
+        is_file_transfer=is_file_transfer,
+        receipt_due_on=receipt_due_on,
+        items=cleaned,
+        recipients=recipients,
+    )
+
+
+def _write_share(
+    *,
+    actor: User,
+    agency: Agency,
+    decision: Decision,
+    subject: Person,
+    kind: str,
+    now: datetime.datetime,
+    access_until: datetime.datetime,
+    onward: bool,
+    limits: str,
+    is_file_transfer: bool,
+    receipt_due_on: datetime.date | None,
+    items: list[dict],
+    recipients: list[RecipientDraft],
+) -> Share:
+    share_id = uuid.uuid4()
+    share = Share(
+        id=share_id,
+        sender_agency=agency,
+        subject=subject,
+        decision=decision,
+        kind=kind,
+        origin=ShareOrigin.DECISION,
+        sent_by=actor,
+        sent_at=now,
+        access_until=access_until,
+        onward_sharing_permitted=bool(onward),
+        consent_limits_enc=seal(subject, share_id, "consent_limits", limits) if limits else None,
+        is_file_transfer=is_file_transfer,
+        receipt_due_on=receipt_due_on,
+    )
+    share.full_clean()
+    share.save(force_insert=True)
+    rows = []
+    for position, item in enumerate(items, start=1):
+        item_id = uuid.uuid4()
+        rows.append(
+            ShareItem(
+                id=item_id,
+                share=share,
+                position=position,
+                category=item["category"],
+                content_enc=seal(subject, item_id, "content", item["content"]),
+                nature=item["nature"],
+                source_enc=seal(subject, item_id, "source", item["source"]),
+                dated_on=item["dated_on"],
+                checked_accurate=True,
+                protected_role=item["protected_role"],
+                protected_identity_enc=(
+                    seal(subject, item_id, "protected_identity", item["protected_identity"])
+                    if item["protected_identity"]
+                    else None
+                ),
+                protected_identity_disclosed=item["disclosed"],
+                disclosure_reason_enc=(
+                    seal(subject, item_id, "disclosure_reason", item["disclosure_reason"])
+                    if item["disclosed"]
+                    else None
+                ),
+            )
+        )
+    for row in rows:
+        row.full_clean(exclude=["share"])
+    ShareItem.objects.bulk_create(rows)
+    recipient_rows = [
+        ShareRecipient(share=share, agency=r.agency, named_user=r.named_user) for r in recipients
+    ]
+    for row in recipient_rows:
+        row.full_clean(exclude=["share"], validate_unique=False)
+    ShareRecipient.objects.bulk_create(recipient_rows)
+    entry = append(
+        kind=EntryKind.SHARE_SENT,
+        actor=actor,
+        agency=agency,
+        subject=subject,
+        payload={
+            "share": str(share.pk),
+            "decision": str(decision.pk),
+            "kind": kind,
+            "recipients": [str(r.agency.pk) for r in recipients],
+            "named_recipients": [str(r.named_user.pk) for r in recipients if r.named_user],
+            "items": [{"category": i["category"], "nature": i["nature"]} for i in items],
+            "protected_identities_disclosed": sum(1 for i in items if i["disclosed"]),
+            "access_until": access_until.isoformat(),
+            "onward_sharing_permitted": bool(onward),
+            "file_transfer": is_file_transfer,
+        },
+    )
+    Share.objects.filter(pk=share.pk).update(sent_entry_seq=entry.seq, sent_entry_hash=entry.hash)
+    share.sent_entry_seq, share.sent_entry_hash = entry.seq, entry.hash
+    return share
+
+
+def _recipient_row(actor: User, share: Share) -> ShareRecipient | None:
+    """The actor's open recipient row for the share, or None (sender, expired, revoked)."""
+    from safeshare.access.policy import active_agency, received_shares
+
+    agency = active_agency(actor)
+    if agency is None:
+        return None
+    return received_shares(actor, agency).filter(share=share).first()
+
+
+@transaction.atomic
+def share_view_record(*, actor: User, share: Share, channel: str) -> ShareView | None:
+    """Log a recipient's view of a share: a row and a `share.viewed` entry (issue #4 item 5).
+
+    The sender reading its own record is not a recipient view; returns None then.
+    """
+    recipient = _recipient_row(actor, share)
+    if recipient is None:
+        return None
+    errors: Errors = {}
+    channel = clean_choice(channel, ViewChannel, field="channel", label="a channel", errors=errors)
+    raise_if(errors)
+    view = ShareView(
+        share=share, recipient=recipient, viewed_by=actor, viewed_at=clock.now(), channel=channel
+    )
+    view.full_clean()
+    view.save()
+    append(
+        kind=EntryKind.SHARE_VIEWED,
+        actor=actor,
+        agency=recipient.agency,
+        subject=share.subject,
+        payload={"share": str(share.pk), "view": str(view.pk), "channel": channel},
+    )
+    return view
+
+
+@transaction.atomic
+def share_acknowledge(*, actor: User, share: Share) -> ShareAcknowledgement:
+    """A recipient agency confirms receipt, once (and, for a file transfer, that it arrived)."""
+    errors: Errors = {}
+    recipient = _recipient_row(actor, share)
+    if recipient is None:
+        add_error(errors, "share", "Only a recipient can acknowledge a share.", "not_recipient")
+    elif ShareAcknowledgement.objects.filter(recipient=recipient).exists():
+        add_error(errors, "share", "Receipt has already been acknowledged.", "already_acknowledged")
+    raise_if(errors)
+    assert recipient is not None
+    acknowledgement = ShareAcknowledgement(
+        share=share, recipient=recipient, acknowledged_by=actor, acknowledged_at=clock.now()
+    )
+    acknowledgement.full_clean()
+    acknowledgement.save()
+    append(
+        kind=EntryKind.SHARE_ACKNOWLEDGED,
+        actor=actor,
+        agency=recipient.agency,
+        subject=share.subject,
+        payload={"share": str(share.pk), "acknowledgement": str(acknowledgement.pk)},
+    )
+    return acknowledgement
+
+
+@transaction.atomic
+def share_revoke(*, actor: User, share: Share, reason: str) -> ShareRevocation:
+    """The sender ends recipients' access early; a new row, and `revoked_at` on the share."""
+    errors: Errors = {}
+    agency = actor_agency(actor, errors)
+    locked = Share.objects.select_for_update().get(pk=share.pk)
+    if agency is not None and locked.sender_agency_id != agency.id:
+        add_error(errors, "share", "Only the sending agency can revoke.", "not_sender")
+    elif locked.revoked_at is not None:
+        add_error(errors, "share", "This share has already been revoked.", "already_revoked")
+    reason = clean_choice(reason, RevocationReason, field="reason", label="a reason", errors=errors)
+    raise_if(errors)
+    assert agency is not None
+    now = clock.now()
+    revocation = ShareRevocation(share=locked, revoked_by=actor, revoked_at=now, reason=reason)
+    revocation.full_clean()
+    revocation.save()
+    Share.objects.filter(pk=share.pk).update(revoked_at=now)
+    share.revoked_at = now
+    append(
+        kind=EntryKind.SHARE_REVOKED,
+        actor=actor,
+        agency=agency,
+        subject=share.subject,
+        payload={"share": str(share.pk), "revocation": str(revocation.pk), "reason": reason},
+    )
+    return revocation
+
+
+@transaction.atomic
+def onward_request(
+    *, actor: User, share: Share, proposed_recipient: Agency, purpose: str
+) -> OnwardDisclosureRequest:
+    """A recipient asks the source agency before passing information on (secondary disclosure).
+
+    Protocol App. 2 Q6: establish whether the recipient intends to pass it on;
+    the source agency decides, and its decision is recorded like any other.
+    """
+    errors: Errors = {}
+    agency = actor_agency(actor, errors)
+    if _recipient_row(actor, share) is None:
+        add_error(errors, "share", "Only a recipient can ask to pass a share on.", "not_recipient")
+    if proposed_recipient is None:
+        add_error(errors, "proposed_recipient_id", "Choose the agency.", "required")
+    elif proposed_recipient.pk in {share.sender_agency_id, getattr(agency, "pk", None)}:
+        add_error(
+            errors,
+            "proposed_recipient_id",
+            "Choose an agency other than the source and your own.",
+            "proposed_recipient_invalid",
+        )
+    purpose = clean_text(
+        purpose, field="purpose", label="why you want to pass it on", errors=errors
+    )
+    raise_if(errors)
+    assert agency is not None
+    onward_id = uuid.uuid4()
+    onward = OnwardDisclosureRequest(
+        id=onward_id,
+        share=share,
+        requesting_agency=agency,
+        requested_by=actor,
+        proposed_recipient=proposed_recipient,
+        purpose_enc=seal(share.subject, onward_id, "purpose", purpose),
+        requested_at=clock.now(),
+    )
+    onward.full_clean()
+    onward.save(force_insert=True)
+    append(
+        kind=EntryKind.ONWARD_REQUESTED,
+        actor=actor,
+        agency=agency,
+        subject=share.subject,
+        payload={
+            "onward_request": str(onward.pk),
+            "share": str(share.pk),
+            "proposed_recipient": str(proposed_recipient.pk),
+        },
+    )
+    return onward
+
+
+@transaction.atomic
+def onward_answer(
+    *, actor: User, onward: OnwardDisclosureRequest, decision: Decision
+) -> OnwardDisclosureAnswer:
+    """The source agency answers with its own recorded decision (share or not share)."""
+    errors: Errors = {}
+    agency = actor_agency(actor, errors)
+    OnwardDisclosureRequest.objects.select_for_update().filter(pk=onward.pk).first()
+    if agency is not None and onward.share.sender_agency_id != agency.id:
+        add_error(errors, "onward_request", "Only the source agency can answer.", "not_source")
+    elif OnwardDisclosureAnswer.objects.filter(request=onward).exists():
+        add_error(errors, "onward_request", "This has already been answered.", "already_answered")
+    check_decision(
+        decision, agency=agency, subject=onward.share.subject, field="decision_id", errors=errors
+    )
+    raise_if(errors)
+    assert agency is not None
+    answer = OnwardDisclosureAnswer(
+        request=onward, decision=decision, answered_by=actor, answered_at=clock.now()
+    )
+    answer.full_clean()
+    answer.save()
+    append(
+        kind=EntryKind.ONWARD_ANSWERED,
+        actor=actor,
+        agency=agency,
+        subject=onward.share.subject,
+        payload={
+            "onward_request": str(onward.pk),
+            "answer": str(answer.pk),
+            "decision": str(decision.pk),
+            "outcome": decision.outcome,
+        },
+    )
+    return answer
