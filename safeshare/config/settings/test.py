@@ -16,11 +16,21 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # append from several connections and processes at once. The process id keeps
 # simultaneous test runs apart.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import atexit
     import os
     import tempfile
 
-    DATABASES["default"]["TEST"] = {  # noqa: F405
-        "NAME": os.path.join(tempfile.gettempdir(), f"safeshare-test-{os.getpid()}.sqlite3")
-    }
+    _TEST_DB = os.path.join(tempfile.gettempdir(), f"safeshare-test-{os.getpid()}.sqlite3")
+    DATABASES["default"]["TEST"] = {"NAME": _TEST_DB}  # noqa: F405
+
+    def _remove_test_db_files() -> None:
+        # Django removes the database file; SQLite's -wal and -shm can outlive it.
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            try:
+                os.remove(_TEST_DB + suffix)
+            except FileNotFoundError:
+                pass
+
+    atexit.register(_remove_test_db_files)
 # The browser tests' live server serves static files straight from the finders.
 WHITENOISE_USE_FINDERS = True
