@@ -24,6 +24,17 @@ class Action(StrEnum):
     ONWARD_ANSWER = "onward.answer"
     REFERRAL_MAKE = "referral.make"  # object: access.rules.exchange.ReferralTarget
     REFERRAL_VIEW = "referral.view"
+    # Decisions to share or not, their review, advice before deciding (issue #4 items 2, 3, 7).
+    DECISION_VIEW = "decision.view"
+    DECISION_RECORD = "decision.record"  # object: access.rules.decisions.DecisionTarget
+    DECISION_SUPERSEDE = "decision.supersede"
+    DECISION_REVIEW = "decision.review"
+    ADVICE_VIEW = "advice.view"
+    ADVICE_REQUEST = "advice.request"  # object: access.rules.decisions.AdviceTarget
+    ADVICE_GIVE = "advice.give"
+    # Protocol packs (no case content): everyone reads; the partnership officer chooses.
+    PACK_VIEW = "pack.view"
+    PACK_CHOOSE = "pack.choose"
     # Evidence: the ledger and its checkpoints (no case content).
     LEDGER_READ = "ledger.read"
     LEDGER_CHECKPOINT = "ledger.checkpoint"

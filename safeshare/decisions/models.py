@@ -88,14 +88,16 @@ class Decision(BaseModel):
 
     # Question 1: the purpose, and the level of need it serves.
     purpose_enc = models.BinaryField(editable=False)
-    level_of_need = models.CharField(max_length=60, help_text="A level-of-need code of the pack.")
+    level_of_need = models.CharField(
+        max_length=60, blank=True, help_text="A level-of-need code of the pack (blank: anonymised)."
+    )
     # The aid: answers given (codes only), what it recommended and why.
-    answers = models.JSONField(default=dict)
+    answers = models.JSONField(default=dict, blank=True)
     recommendation = models.CharField(max_length=30, choices=AidOutcome.choices)
     recommendation_explanation = models.TextField(
         help_text="Generated from the pack and the answer codes; holds no personal data."
     )
-    required_fields = models.JSONField(default=list)
+    required_fields = models.JSONField(default=list, blank=True)
     # The practitioner's own judgement.
     rationale_enc = models.BinaryField(editable=False)
     departs_from_recommendation = models.BooleanField(default=False)
@@ -108,7 +110,9 @@ class Decision(BaseModel):
         max_length=60, blank=True, help_text="A UK GDPR Art 9 / DPA 2018 Sch 1 code of the pack."
     )
     statutory_gateways = models.JSONField(
-        default=list, help_text="Statute codes of the pack (e.g. Children Act 1989 s47)."
+        default=list,
+        blank=True,
+        help_text="Statute codes of the pack (e.g. Children Act 1989 s47).",
     )
 
     # Practice requirement of explicit agreement before sharing (App. 2 Q4), not a lawful basis.
@@ -200,14 +204,13 @@ class Decision(BaseModel):
 
     @property
     def is_superseded(self) -> bool:
-        """Whether a later decision corrects this one (uses a prefetched or annotated value)."""
-        annotated = getattr(self, "superseded_by_id", None)
-        if annotated is not None:
-            return True
-        if hasattr(self, "_prefetched_objects_cache") and (
-            "superseded_by_set" in self._prefetched_objects_cache
-        ):
-            return bool(self._prefetched_objects_cache["superseded_by_set"])
+        """Whether a later decision corrects this one.
+
+        List selectors annotate ``superseded_by_pk`` so a page of decisions needs
+        no query per row; otherwise this asks the database.
+        """
+        if hasattr(self, "superseded_by_pk"):
+            return self.superseded_by_pk is not None
         return self.superseded_by_set.exists()
 
 

@@ -38,3 +38,10 @@ class EntryKind(models.TextChoices):
     REFERRAL_MADE = "referral.made", "Referral made to the front door"
     ONWARD_REQUESTED = "onward.requested", "Onward disclosure requested"
     ONWARD_ANSWERED = "onward.answered", "Onward disclosure answered"
+    # Decisions: the decision aid, decision records, reviews, advice, packs (issue #4 items 1-3, 7).
+    DECISION_RECORDED = "decision.recorded", "Decision recorded"
+    DECISION_SUPERSEDED = "decision.superseded", "Decision superseded by a correction"
+    DECISION_REVIEWED = "decision.reviewed", "Decision reviewed by a safeguarding lead"
+    ADVICE_REQUESTED = "advice.requested", "Advice requested"
+    ADVICE_GIVEN = "advice.given", "Advice given"
+    PACK_CHOSEN = "pack.chosen", "Protocol pack chosen"

@@ -1,0 +1,832 @@
+"""The only code that writes decisions, reviews, advice and pack choices.
+
+Every service is keyword-only with an explicit actor, runs in one transaction,
+checks the access policy, validates the protocol's rules with field-named
+errors, seals free text about the child, and appends its ledger entry (ids
+and codes only) in the same transaction. Nothing is edited: a correction is
+a new decision superseding the old, a review or an answer is a new row.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from safeshare.access.actions import Action
+from safeshare.access.policy import can
+from safeshare.access.rules.decisions import ADVISER_ROLES, AdviceTarget, DecisionTarget
+from safeshare.agencies.models import Agency, User
+from safeshare.core import clock
+from safeshare.core.errors import Forbidden
+from safeshare.decisions.aid import IncompleteAnswers, Recommendation, recommend
+from safeshare.decisions.models import (
+    AdviceRequest,
+    AdviceResponse,
+    AidOutcome,
+    ConsentState,
+    Decision,
+    DecisionOutcome,
+    DecisionReview,
+    ProtocolPackChoice,
+    ReviewOutcome,
+)
+from safeshare.decisions.packs import Pack, all_packs
+from safeshare.decisions.selectors import pack_in_force
+from safeshare.ledger.kinds import EntryKind
+from safeshare.ledger.services import actor_ref_for, ledger_append
+from safeshare.people.models import Person, PersonKind
+from safeshare.people.sealing import seal_text
+from safeshare.people.selectors import parental_responsibility_holders
+
+TEXT_MAX = 10_000
+STATUTE_CODE_FOR_LEGAL_REQUIREMENT = "statutory_duty_or_court_order"
+
+Errors = dict[str, list[ValidationError]]
+
+
+def _add(errors: Errors, field: str, message: str, code: str) -> None:
+    errors.setdefault(field, []).append(ValidationError(message, code=code))
+
+
+def _raise_if(errors: Errors) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _text(errors: Errors, field: str, value: Any, label: str, *, required: bool = True) -> str:
+    if value is not None and not isinstance(value, str):
+        _add(errors, field, f"Enter {label} as text.", "text_required")
+        return ""
+    text = (value or "").strip()
+    if required and not text:
+        _add(errors, field, f"Enter {label}.", "required")
+    elif len(text) > TEXT_MAX:
+        _add(
+            errors,
+            field,
+            f"{label.capitalize()} must be {TEXT_MAX} characters or fewer.",
+            "too_long",
+        )
+    return text
+
+
+def _catalogue_code(
+    errors: Errors,
+    field: str,
+    pack: Pack,
+    catalogue: str,
+    code: Any,
+    *,
+    as_at: datetime.date,
+    agency_type: str | None = None,
+) -> str:
+    """A code of the pack's catalogue, in force and open to the agency; errors name why not."""
+    if not isinstance(code, str) or pack.item(catalogue, code) is None:
+        _add(errors, field, "Choose a code from the protocol pack's list.", "unknown_code")
+        return ""
+    item = pack.item(catalogue, code)
+    assert item is not None
+    if not pack.provision_in_force(item.provision, as_at):
+        _add(errors, field, f"{item.label} does not apply on this date.", "not_in_force")
+        return ""
+    if (
+        item.refused_for_public_authorities
+        and agency_type
+        and pack.is_public_authority(agency_type)
+    ):
+        _add(
+            errors,
+            field,
+            f"{item.label} cannot be used by a public authority for its own tasks.",
+            "refused_for_public_authority",
+        )
+        return ""
+    return code
+
+
+def _agency(actor: User) -> Agency:
+    agency = actor.agency if actor is not None else None
+    if agency is None:
+        raise Forbidden("Only a member of an agency can do this.")
+    return agency
+
+
+def _ledger(
+    kind: str, *, actor: User, agency: Agency | None, subject: Person | None, payload: dict
+):
+    return ledger_append(
+        kind=kind,
+        actor_ref=actor_ref_for(actor),
+        agency_ref=str(agency.pk) if agency else None,
+        subject_ref=subject.reference if subject else None,
+        payload=payload,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Protocol packs
+# ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def pack_choose(*, actor: User, pack_id: str, reason: str) -> ProtocolPackChoice:
+    """The partnership officer puts a protocol pack in force (issue #4 item 1).
+
+    Past decisions keep the pack id and version they were made under.
+    """
+    if not can(actor, Action.PACK_CHOOSE):
+        raise Forbidden("Only the partnership officer chooses the protocol pack.")
+    errors: Errors = {}
+    reason = _text(errors, "reason", reason, "why this pack is now in force")
+    if len(reason) > 500:
+        _add(errors, "reason", "The reason must be 500 characters or fewer.", "too_long")
+    if pack_id not in all_packs():
+        _add(errors, "pack_id", "Choose one of the shipped protocol packs.", "unknown_pack")
+    elif pack_in_force().id == pack_id:
+        _add(errors, "pack_id", "This pack is already in force.", "already_in_force")
+    _raise_if(errors)
+    choice = ProtocolPackChoice(
+        pack_id=pack_id, chosen_by=actor, chosen_at=clock.now(), reason=reason
+    )
+    choice.full_clean()
+    choice.save()
+    pack = all_packs()[pack_id]
+    _ledger(
+        EntryKind.PACK_CHOSEN,
+        actor=actor,
+        agency=actor.agency,
+        subject=None,
+        payload={"choice": str(choice.pk), "pack_id": pack.id, "pack_version": pack.version},
+    )
+    return choice
+
+
+# ---------------------------------------------------------------------------
+# Advice (issue #4 item 7; golden rule 3)
+# ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def advice_request(
+    *,
+    actor: User,
+    adviser: User | None,
+    subject: Person | None,
+    question: str,
+    identity_revealed: bool = False,
+) -> AdviceRequest:
+    """A practitioner in doubt asks their agency's safeguarding lead or lead information
+    officer. The adviser does not see who the child is unless the asker reveals it
+    (Protocol App. 3 rule 3; App. 2 "Safeguarding"; 5.4)."""
+    if not can(actor, Action.ADVICE_REQUEST, AdviceTarget(subject=subject)):
+        raise Forbidden("You cannot ask for advice about this child.")
+    agency = _agency(actor)
+    errors: Errors = {}
+    question = _text(errors, "question", question, "your question")
+    if adviser is None:
+        _add(errors, "adviser", "Choose who to ask.", "required")
+    elif adviser.pk == actor.pk:
+        _add(errors, "adviser", "Ask someone other than yourself.", "adviser_self")
+    elif adviser.agency is None or adviser.agency.pk != agency.pk or not adviser.is_active:
+        _add(errors, "adviser", "Ask someone in your own agency.", "adviser_agency")
+    elif not (adviser.roles & ADVISER_ROLES or agency.lead_information_officer_id == adviser.pk):
+        _add(
+            errors,
+            "adviser",
+            "Ask a safeguarding lead or the lead information officer.",
+            "adviser_role",
+        )
+    if identity_revealed and subject is None:
+        _add(errors, "identity_revealed", "There is no child to reveal.", "no_subject")
+    if subject is not None and subject.is_shredded:
+        _add(errors, "subject", "This person's record has been erased.", "subject_erased")
+    _raise_if(errors)
+    advice = AdviceRequest(
+        id=uuid.uuid4(),
+        agency=agency,
+        asked_by=actor,
+        adviser=adviser,
+        subject=subject,
+        identity_revealed=bool(identity_revealed),
+        asked_at=clock.now(),
+    )
+    advice.question_enc = seal_text(subject, record_id=advice.id, field="question", text=question)
+    advice.full_clean()
+    advice.save(force_insert=True)
+    _ledger(
+        EntryKind.ADVICE_REQUESTED,
+        actor=actor,
+        agency=agency,
+        subject=subject,
+        payload={
+            "advice_request": str(advice.pk),
+            "adviser": actor_ref_for(adviser),  # type: ignore[arg-type]
+            "identity_revealed": advice.identity_revealed,
+        },
+    )
+    return advice
+
+
+@transaction.atomic
+def advice_give(
+    *, actor: User, advice_request: AdviceRequest, advice: str, advised_outcome: str
+) -> AdviceResponse:
+    """The named adviser answers, once; the answer is kept with the request (Protocol 5.4:
+    "the outcome of the discussion should be recorded")."""
+    if not can(actor, Action.ADVICE_GIVE, advice_request):
+        raise Forbidden("Only the person asked can give this advice.")
+    errors: Errors = {}
+    text = _text(errors, "advice", advice, "your advice")
+    if advised_outcome not in AidOutcome.values:
+        _add(errors, "advised_outcome", "Choose what you advise.", "choice_unknown")
+    if AdviceResponse.objects.filter(request=advice_request).exists():
+        _add(
+            errors, "advice_request", "This request has already been answered.", "already_answered"
+        )
+    _raise_if(errors)
+    response = AdviceResponse(
+        id=uuid.uuid4(),
+        request=advice_request,
+        given_by=actor,
+        given_at=clock.now(),
+        advised_outcome=advised_outcome,
+    )
+    response.advice_enc = seal_text(
+        advice_request.subject, record_id=response.id, field="advice", text=text
+    )
+    response.full_clean()
+    response.save(force_insert=True)
+    _ledger(
+        EntryKind.ADVICE_GIVEN,
+        actor=actor,
+        agency=advice_request.agency,
+        subject=advice_request.subject,
+        payload={
+            "advice_request": str(advice_request.pk),
+            "advice_response": str(response.pk),
+            "advised_outcome": advised_outcome,
+        },
+    )
+    return response
+
+
+# ---------------------------------------------------------------------------
+# Decisions (issue #4 items 2, 3)
+# ---------------------------------------------------------------------------
+
+
+def departs_from(
+    recommendation: Recommendation,
+    outcome: str,
+    *,
+    anonymised: bool,
+    advice_answered: bool,
+) -> bool:
+    """Whether the decision departs from the aid's recommendation, so a safeguarding
+    lead reviews it. "Seek advice" is followed when answered advice is attached."""
+    rec = recommendation.outcome
+    if rec in (AidOutcome.SHARE, AidOutcome.SHARE_WITHOUT_CONSENT):
+        return outcome != DecisionOutcome.SHARE
+    if rec in (AidOutcome.DO_NOT_SHARE, AidOutcome.SEEK_CONSENT):
+        return outcome != DecisionOutcome.NOT_SHARE
+    if rec == AidOutcome.ANONYMISE:
+        return not (anonymised or outcome == DecisionOutcome.NOT_SHARE)
+    return not advice_answered  # seek_advice
+
+
+def _record(
+    *,
+    actor: User,
+    subject: Person | None,
+    anonymised: bool,
+    answers: Any,
+    outcome: Any,
+    purpose: Any,
+    rationale: Any,
+    information_considered: Any,
+    level_of_need: Any = "",
+    lawful_basis: Any = "",
+    special_category_condition: Any = "",
+    statutory_gateways: Iterable[str] = (),
+    consent_state: Any = "",
+    consent_given_by: Person | None = None,
+    consent_given_at: datetime.datetime | None = None,
+    consent_not_sought_reason: Any = "",
+    safeguarding_reason: Any = "",
+    recipient_agencies: Iterable[Agency] = (),
+    more_detrimental_to_child: bool | None = None,
+    more_detrimental_reasoning: Any = "",
+    advice_requests: Iterable[AdviceRequest] = (),
+    decided_at: datetime.datetime | None = None,
+    supersedes: Decision | None = None,
+) -> tuple[Decision, Recommendation]:
+    agency = _agency(actor)
+    now = clock.now()
+    errors: Errors = {}
+
+    # Who the decision is about (Protocol App. 2 Q2): a named child or anonymised information.
+    if subject is None and not anonymised:
+        _add(
+            errors,
+            "subject",
+            "Name the child, or say the decision is about anonymised information.",
+            "subject_or_anonymised",
+        )
+    if subject is not None and anonymised:
+        _add(errors, "anonymised", "An anonymised decision names no child.", "anonymised_named")
+    if subject is not None and subject.is_shredded:
+        _add(errors, "subject", "This person's record has been erased.", "subject_erased")
+
+    # When (App. 2 Q7: dated and timed); never in the future.
+    decided_at = decided_at or now
+    if decided_at > now:
+        _add(errors, "decided_at", "The decision cannot be dated in the future.", "future")
+    as_at = timezone.localdate(decided_at)
+
+    pack = pack_in_force()
+    # The aid's recommendation for the answers given.
+    recommendation: Recommendation | None = None
+    if not isinstance(answers, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in answers.items()
+    ):
+        _add(
+            errors,
+            "answers",
+            "Give the answers as question codes and answer codes.",
+            "answers_format",
+        )
+    else:
+        try:
+            recommendation = recommend(pack, answers, as_at=as_at, agency_type=agency.agency_type)
+        except IncompleteAnswers as incomplete:
+            _add(
+                errors,
+                f"answers.{incomplete.question.id}",
+                f"Answer the question: {incomplete.question.text}",
+                "answers_incomplete",
+            )
+        except ValidationError as error:
+            for field, messages in error.error_dict.items():
+                errors.setdefault(field, []).extend(messages)
+
+    if outcome not in DecisionOutcome.values:
+        _add(errors, "outcome", "Choose whether you decided to share or not.", "choice_unknown")
+    sharing = outcome == DecisionOutcome.SHARE
+
+    purpose = _text(errors, "purpose", purpose, "the purpose")
+    rationale = _text(errors, "rationale", rationale, "the reasons for your decision")
+    information_considered = _text(
+        errors, "information_considered", information_considered, "what information you considered"
+    )
+
+    # Level of need (App. 2 Early Help, Safeguarding): from the aid, or given with it.
+    level_from_aid = recommendation.level_of_need if recommendation else None
+    if level_from_aid and pack.item("levels_of_need", level_from_aid) is not None:
+        if level_of_need and level_of_need != level_from_aid:
+            _add(
+                errors,
+                "level_of_need",
+                "The level of need must match your answer in the decision aid.",
+                "level_mismatch",
+            )
+        level_of_need = level_from_aid
+    elif level_of_need or not anonymised:
+        if not level_of_need:
+            _add(errors, "level_of_need", "Choose the child's level of need.", "required")
+        else:
+            level_of_need = _catalogue_code(
+                errors, "level_of_need", pack, "levels_of_need", level_of_need, as_at=as_at
+            )
+    level = pack.item("levels_of_need", level_of_need) if level_of_need else None
+    explicit_consent_expected = bool(level and level.explicit_consent_required)
+
+    # Lawful basis for processing (Protocol 1.7; UK GDPR Art 6, Art 9; statute), kept
+    # apart from the practice requirement of explicit agreement (App. 2 Early Help).
+    if lawful_basis:
+        lawful_basis = _catalogue_code(
+            errors,
+            "lawful_basis",
+            pack,
+            "lawful_bases",
+            lawful_basis,
+            as_at=as_at,
+            agency_type=agency.agency_type,
+        )
+    elif sharing:
+        _add(errors, "lawful_basis", "Sharing needs a lawful basis (UK GDPR Art 6).", "required")
+    if special_category_condition:
+        special_category_condition = _catalogue_code(
+            errors,
+            "special_category_condition",
+            pack,
+            "special_category_conditions",
+            special_category_condition,
+            as_at=as_at,
+        )
+    elif sharing and not anonymised:
+        _add(
+            errors,
+            "special_category_condition",
+            "Sharing about a child needs an Art 9 condition (Protocol 1.13).",
+            "required",
+        )
+    gateways: list[str] = []
+    if isinstance(statutory_gateways, str) or not isinstance(statutory_gateways, Iterable):
+        _add(errors, "statutory_gateways", "Give a list of statute codes.", "list_required")
+    else:
+        for code in statutory_gateways:
+            before = len(errors.get("statutory_gateways", []))
+            value = _catalogue_code(
+                errors, "statutory_gateways", pack, "statutory_gateways", code, as_at=as_at
+            )
+            if len(errors.get("statutory_gateways", [])) == before and value not in gateways:
+                gateways.append(value)
+
+    # Consent (App. 2 Q4): given by whom and when; refused; not sought with a reason.
+    if consent_state not in ConsentState.values:
+        _add(errors, "consent_state", "Choose the state of consent.", "choice_unknown")
+    if consent_state == ConsentState.GIVEN:
+        if subject is None:
+            _add(
+                errors, "consent_state", "Consent is given by a named person.", "consent_no_subject"
+            )
+        elif consent_given_by is None:
+            _add(errors, "consent_given_by", "Say who gave consent.", "required")
+        else:
+            allowed = {subject.pk}
+            if subject.kind == PersonKind.CHILD:
+                allowed |= {p.pk for p in parental_responsibility_holders(child=subject, on=as_at)}
+            if consent_given_by.pk not in allowed or consent_given_by.is_shredded:
+                _add(
+                    errors,
+                    "consent_given_by",
+                    "Consent comes from the child or a person with parental responsibility.",
+                    "consent_giver",
+                )
+        if consent_given_at is None:
+            _add(errors, "consent_given_at", "Say when consent was given.", "required")
+        elif consent_given_at > decided_at:
+            _add(
+                errors,
+                "consent_given_at",
+                "Consent must be given before the decision.",
+                "consent_after_decision",
+            )
+    elif consent_given_by is not None or consent_given_at is not None:
+        _add(
+            errors,
+            "consent_given_by",
+            "Only give who consented and when if consent was given.",
+            "consent_not_given",
+        )
+    if consent_state == ConsentState.NOT_SOUGHT:
+        if not consent_not_sought_reason:
+            _add(
+                errors,
+                "consent_not_sought_reason",
+                "Give the reason consent was not sought (Protocol 6.3, 6.7).",
+                "required",
+            )
+        else:
+            consent_not_sought_reason = _catalogue_code(
+                errors,
+                "consent_not_sought_reason",
+                pack,
+                "consent_not_sought_reasons",
+                consent_not_sought_reason,
+                as_at=as_at,
+            )
+    elif consent_not_sought_reason:
+        _add(
+            errors,
+            "consent_not_sought_reason",
+            "Only give a reason for not seeking consent if it was not sought.",
+            "consent_sought",
+        )
+    if consent_state == ConsentState.NOT_APPLICABLE and sharing and not anonymised:
+        _add(
+            errors,
+            "consent_state",
+            "Sharing about a child needs consent given, refused or not sought.",
+            "consent_applies",
+        )
+
+    # Sharing without consent needs a safeguarding reason (App. 2 Q5; 6.3, 6.5); at Early
+    # Help, where explicit consent is needed, it is otherwise refused.
+    without_consent = (
+        sharing
+        and not anonymised
+        and consent_state
+        in (
+            ConsentState.REFUSED,
+            ConsentState.NOT_SOUGHT,
+        )
+    )
+    legal_requirement = consent_not_sought_reason == STATUTE_CODE_FOR_LEGAL_REQUIREMENT
+    if safeguarding_reason:
+        safeguarding_reason = _catalogue_code(
+            errors,
+            "safeguarding_reason",
+            pack,
+            "safeguarding_reasons",
+            safeguarding_reason,
+            as_at=as_at,
+        )
+    elif without_consent and not legal_requirement:
+        if explicit_consent_expected:
+            message = (
+                "At Early Help explicit consent is needed: sharing without it needs a "
+                "safeguarding reason (Protocol App. 2 Early Help, Q5)."
+            )
+            code = "early_help_needs_consent"
+        else:
+            message = "Sharing without consent needs a safeguarding reason (Protocol 6.3, 6.5)."
+            code = "required"
+        _add(errors, "safeguarding_reason", message, code)
+
+    # With whom (App. 2 Q6): only when sharing, never one's own agency.
+    recipients = list(recipient_agencies)
+    if sharing and not recipients:
+        _add(errors, "recipient_agencies", "Choose who the information goes to.", "required")
+    if not sharing and recipients:
+        _add(
+            errors,
+            "recipient_agencies",
+            "Only a decision to share names recipients.",
+            "recipients_not_sharing",
+        )
+    if any(a.pk == agency.pk for a in recipients):
+        _add(errors, "recipient_agencies", "Your own agency is not a recipient.", "recipient_self")
+
+    # The duty to share (Children Act 2004 s16LA): not sharing records the
+    # "more detrimental to the child" test and its reasoning.
+    duty = pack.duty_to_share_in_force(as_at)
+    reasoning = _text(
+        errors,
+        "more_detrimental_reasoning",
+        more_detrimental_reasoning,
+        "why sharing would be more detrimental to the child",
+        required=False,
+    )
+    if duty and outcome == DecisionOutcome.NOT_SHARE and not anonymised:
+        if more_detrimental_to_child is None:
+            _add(
+                errors,
+                "more_detrimental_to_child",
+                "Under the duty to share, say whether sharing would be more detrimental to the "
+                "child than not sharing (Children Act 2004 s16LA).",
+                "required",
+            )
+        elif more_detrimental_to_child is False:
+            _add(
+                errors,
+                "outcome",
+                "The duty to share applies unless sharing would be more detrimental to the "
+                "child (Children Act 2004 s16LA).",
+                "duty_to_share",
+            )
+        if not reasoning:
+            _add(
+                errors,
+                "more_detrimental_reasoning",
+                "Explain why sharing would be more detrimental to the child.",
+                "required",
+            )
+    elif more_detrimental_to_child is not None or reasoning:
+        _add(
+            errors,
+            "more_detrimental_to_child",
+            'The "more detrimental" test is recorded only for a decision not to share under '
+            "the duty to share.",
+            "duty_not_applicable",
+        )
+
+    # Advice sought (issue #4 item 7): the asker's own, about the same child.
+    advice = list(advice_requests)
+    for item in advice:
+        if item.asked_by_id != actor.pk or item.subject_id != (subject.pk if subject else None):
+            _add(
+                errors,
+                "advice_requests",
+                "Attach advice you asked about this child.",
+                "advice_not_yours",
+            )
+            break
+    advice_answered = bool(advice and AdviceResponse.objects.filter(request__in=advice).exists())
+
+    if supersedes is not None:
+        if Decision.objects.select_for_update().filter(supersedes=supersedes).exists():
+            _add(
+                errors,
+                "decision",
+                "This decision has already been corrected; correct the latest one.",
+                "already_superseded",
+            )
+    _raise_if(errors)
+    assert recommendation is not None
+
+    decision = Decision(
+        id=uuid.uuid4(),
+        subject=subject,
+        anonymised=anonymised,
+        agency=agency,
+        outcome=outcome,
+        decided_by=actor,
+        decided_at=decided_at,
+        supersedes=supersedes,
+        pack_id=pack.id,
+        pack_version=pack.version,
+        level_of_need=level_of_need or "",
+        answers=recommendation.answers,
+        recommendation=recommendation.outcome,
+        recommendation_explanation=recommendation.explanation,
+        required_fields=list(recommendation.required_fields),
+        departs_from_recommendation=departs_from(
+            recommendation, outcome, anonymised=anonymised, advice_answered=advice_answered
+        ),
+        lawful_basis=lawful_basis or "",
+        special_category_condition=special_category_condition or "",
+        statutory_gateways=gateways,
+        explicit_consent_expected=explicit_consent_expected,
+        consent_state=consent_state,
+        consent_given_by=consent_given_by if consent_state == ConsentState.GIVEN else None,
+        consent_given_at=consent_given_at if consent_state == ConsentState.GIVEN else None,
+        consent_not_sought_reason=consent_not_sought_reason or "",
+        safeguarding_reason=safeguarding_reason or "",
+        duty_to_share_applies=duty,
+        more_detrimental_to_child=more_detrimental_to_child,
+    )
+
+    def seal(field: str, text: str) -> bytes:
+        return seal_text(subject, record_id=decision.id, field=field, text=text)
+
+    decision.purpose_enc = seal("purpose", purpose)
+    decision.rationale_enc = seal("rationale", rationale)
+    decision.information_considered_enc = seal("information_considered", information_considered)
+    decision.more_detrimental_reasoning_enc = (
+        seal("more_detrimental_reasoning", reasoning) if reasoning else None
+    )
+    decision.full_clean()
+    decision.save(force_insert=True)
+    if recipients:
+        decision.recipient_agencies.set(recipients)
+    if advice:
+        decision.advice_requests.set(advice)
+    return decision, recommendation
+
+
+def _payload(decision: Decision) -> dict:
+    return {
+        "decision": str(decision.pk),
+        "outcome": decision.outcome,
+        "recommendation": decision.recommendation,
+        "departs_from_recommendation": decision.departs_from_recommendation,
+        "pack_id": decision.pack_id,
+        "pack_version": decision.pack_version,
+        "level_of_need": decision.level_of_need,
+        "lawful_basis": decision.lawful_basis,
+        "special_category_condition": decision.special_category_condition,
+        "statutory_gateways": list(decision.statutory_gateways),
+        "consent_state": decision.consent_state,
+        "consent_not_sought_reason": decision.consent_not_sought_reason,
+        "safeguarding_reason": decision.safeguarding_reason,
+        "anonymised": decision.anonymised,
+        "recipient_agencies": sorted(str(a.pk) for a in decision.recipient_agencies.all()),
+        "advice_requests": sorted(str(a.pk) for a in decision.advice_requests.all()),
+        "supersedes": str(decision.supersedes_id) if decision.supersedes_id else None,
+    }
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    actor: User,
+    subject: Person | None,
+    anonymised: bool = False,
+    answers: Mapping[str, str],
+    outcome: str,
+    purpose: str,
+    rationale: str,
+    information_considered: str,
+    **fields: Any,
+) -> Decision:
+    """Record a decision to share or not to share, equally complete either way.
+
+    The aid runs under the pack in force on the answers given; the decision
+    stores the pack's id and version, the recommendation and whether it
+    departs from it. Enforces Protocol 1.7, 1.13, 6.3, 6.5, 6.7, App. 2 Q1-Q7
+    and, where in force, Children Act 2004 s16LA. Other keyword arguments:
+    level_of_need, lawful_basis, special_category_condition, statutory_gateways,
+    consent_state, consent_given_by, consent_given_at, consent_not_sought_reason,
+    safeguarding_reason, recipient_agencies, more_detrimental_to_child,
+    more_detrimental_reasoning, advice_requests, decided_at.
+    """
+    if not can(actor, Action.DECISION_RECORD, DecisionTarget(subject=subject)):
+        raise Forbidden("You cannot record a decision about this child.")
+    decision, _ = _record(
+        actor=actor,
+        subject=subject,
+        anonymised=anonymised,
+        answers=answers,
+        outcome=outcome,
+        purpose=purpose,
+        rationale=rationale,
+        information_considered=information_considered,
+        **fields,
+    )
+    _ledger(
+        EntryKind.DECISION_RECORDED,
+        actor=actor,
+        agency=decision.agency,
+        subject=decision.subject,
+        payload=_payload(decision),
+    )
+    return decision
+
+
+@transaction.atomic
+def decision_supersede(
+    *,
+    actor: User,
+    decision: Decision,
+    answers: Mapping[str, str],
+    outcome: str,
+    purpose: str,
+    rationale: str,
+    information_considered: str,
+    **fields: Any,
+) -> Decision:
+    """Correct a decision with a new one that supersedes it; both are kept and readable
+    (records are never edited; Protocol 5.2 "Record")."""
+    if not can(actor, Action.DECISION_SUPERSEDE, decision):
+        raise Forbidden("You cannot correct this decision.")
+    new, _ = _record(
+        actor=actor,
+        subject=decision.subject,
+        anonymised=decision.anonymised,
+        answers=answers,
+        outcome=outcome,
+        purpose=purpose,
+        rationale=rationale,
+        information_considered=information_considered,
+        supersedes=decision,
+        **fields,
+    )
+    _ledger(
+        EntryKind.DECISION_SUPERSEDED,
+        actor=actor,
+        agency=new.agency,
+        subject=new.subject,
+        payload=_payload(new),
+    )
+    return new
+
+
+@transaction.atomic
+def decision_review(
+    *, actor: User, decision: Decision, outcome: str, comments: str
+) -> DecisionReview:
+    """A safeguarding lead of the deciding agency reviews a decision that departs from
+    the aid's recommendation (Protocol App. 2 "Safeguarding"; App. 1 leads' duties)."""
+    if not can(actor, Action.DECISION_REVIEW, decision):
+        raise Forbidden("Only a safeguarding lead who did not decide can review this.")
+    errors: Errors = {}
+    text = _text(errors, "comments", comments, "your review")
+    if outcome not in ReviewOutcome.values:
+        _add(errors, "outcome", "Choose the outcome of your review.", "choice_unknown")
+    if not decision.departs_from_recommendation:
+        _add(
+            errors,
+            "decision",
+            "Only a decision that departs from the recommendation is reviewed.",
+            "no_departure",
+        )
+    elif DecisionReview.objects.filter(decision=decision).exists():
+        _add(errors, "decision", "This decision has already been reviewed.", "already_reviewed")
+    _raise_if(errors)
+    review = DecisionReview(
+        id=uuid.uuid4(),
+        decision=decision,
+        reviewed_by=actor,
+        reviewed_at=clock.now(),
+        outcome=outcome,
+    )
+    review.comments_enc = seal_text(
+        decision.subject, record_id=review.id, field="comments", text=text
+    )
+    review.full_clean()
+    review.save(force_insert=True)
+    _ledger(
+        EntryKind.DECISION_REVIEWED,
+        actor=actor,
+        agency=decision.agency,
+        subject=decision.subject,
+        payload={"decision": str(decision.pk), "review": str(review.pk), "outcome": outcome},
+    )
+    return review
