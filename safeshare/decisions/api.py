@@ -1,0 +1,557 @@
+"""Decisions API: the decision aid, decision records, reviews, advice and protocol packs.
+
+Adapters only: parse, fetch through access, call one service, shape the reply.
+The child's identity never travels in a URL; answers are codes.
+"""
+
+import datetime
+import uuid
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from ninja import Field, Router, Schema, Status
+
+from safeshare.access.actions import Action
+from safeshare.access.fetch import get_person_for
+from safeshare.access.fetch_decisions import get_advice_request_for, get_decision_for
+from safeshare.access.policy import can, visible
+from safeshare.access.rules.decisions import DecisionTarget
+from safeshare.agencies.models import Agency, User
+from safeshare.core import clock
+from safeshare.core.errors import Forbidden
+from safeshare.decisions import aid, selectors, services
+from safeshare.decisions.models import AdviceRequest, Decision
+from safeshare.decisions.packs import Pack
+from safeshare.people.models import Person
+from safeshare.people.selectors import parental_responsibility_holders
+
+router = Router(tags=["decisions"])
+advice_router = Router(tags=["decisions"])
+packs_router = Router(tags=["decisions"])
+
+TEXT = Field(default="", max_length=10_000)
+CODE = Field(default="", max_length=60)
+
+
+def _require(user: Any, action: Action, obj: Any = None) -> None:
+    if not can(user, action, obj):
+        raise Forbidden()
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+# ---------------------------------------------------------------------------
+# Schemas
+# ---------------------------------------------------------------------------
+
+
+class AidIn(Schema):
+    answers: dict[str, str] = Field(default_factory=dict)
+
+
+class OptionOut(Schema):
+    code: str
+    label: str
+
+
+class QuestionOut(Schema):
+    id: str
+    text: str
+    hint: str
+    paragraphs: list[str]
+    options: list[OptionOut]
+
+
+class AidOut(Schema):
+    pack_id: str
+    pack_version: str
+    complete: bool
+    next_question: QuestionOut | None
+    outcome: str | None
+    required_fields: list[str]
+    explanation: str
+    answers: dict[str, str]
+
+
+class DecisionIn(Schema):
+    subject: uuid.UUID | None = None
+    anonymised: bool = False
+    answers: dict[str, str]
+    outcome: str = Field(max_length=20)
+    purpose: str = TEXT
+    rationale: str = TEXT
+    information_considered: str = TEXT
+    level_of_need: str = CODE
+    lawful_basis: str = CODE
+    special_category_condition: str = CODE
+    statutory_gateways: list[str] = Field(default_factory=list, max_length=20)
+    consent_state: str = CODE
+    consent_given_by: uuid.UUID | None = None
+    consent_given_at: datetime.datetime | None = None
+    consent_not_sought_reason: str = CODE
+    safeguarding_reason: str = CODE
+    recipient_agencies: list[uuid.UUID] = Field(default_factory=list, max_length=50)
+    more_detrimental_to_child: bool | None = None
+    more_detrimental_reasoning: str = TEXT
+    advice_requests: list[uuid.UUID] = Field(default_factory=list, max_length=20)
+    decided_at: datetime.datetime | None = None
+
+
+class SupersedeIn(DecisionIn):
+    subject: None = None  # the correction is about the same child
+    anonymised: bool = False
+
+
+class ReviewIn(Schema):
+    outcome: str = Field(max_length=30)
+    comments: str = TEXT
+
+
+class ReviewOut(Schema):
+    id: uuid.UUID
+    reviewed_by: uuid.UUID
+    reviewed_at: datetime.datetime
+    outcome: str
+    comments: str | None
+
+
+class DecisionSummaryOut(Schema):
+    id: uuid.UUID
+    subject: uuid.UUID | None
+    anonymised: bool
+    outcome: str
+    recommendation: str
+    departs_from_recommendation: bool
+    decided_by: uuid.UUID
+    decided_at: datetime.datetime
+    pack_id: str
+    pack_version: str
+    supersedes: uuid.UUID | None
+    is_superseded: bool
+
+
+class DecisionOut(DecisionSummaryOut):
+    agency: uuid.UUID
+    superseded_by: uuid.UUID | None
+    purpose: str | None
+    level_of_need: str
+    answers: dict[str, str]
+    recommendation_explanation: str
+    required_fields: list[str]
+    rationale: str | None
+    lawful_basis: str
+    special_category_condition: str
+    statutory_gateways: list[str]
+    explicit_consent_expected: bool
+    consent_state: str
+    consent_given_by: uuid.UUID | None
+    consent_given_at: datetime.datetime | None
+    consent_not_sought_reason: str
+    safeguarding_reason: str
+    information_considered: str | None
+    recipient_agencies: list[uuid.UUID]
+    duty_to_share_applies: bool
+    more_detrimental_to_child: bool | None
+    more_detrimental_reasoning: str | None
+    advice_requests: list[uuid.UUID]
+    reviews: list[ReviewOut]
+
+
+class AdviceIn(Schema):
+    adviser: uuid.UUID
+    subject: uuid.UUID | None = None
+    question: str = TEXT
+    identity_revealed: bool = False
+
+
+class AdviceGiveIn(Schema):
+    advice: str = TEXT
+    advised_outcome: str = Field(max_length=30)
+
+
+class AdviceOut(Schema):
+    id: uuid.UUID
+    asked_by: uuid.UUID
+    adviser: uuid.UUID
+    subject: uuid.UUID | None  # None for the adviser unless the asker revealed the child
+    identity_revealed: bool
+    asked_at: datetime.datetime
+    question: str | None
+    answered: bool
+    advice: str | None
+    advised_outcome: str | None
+    given_at: datetime.datetime | None
+
+
+class PackOut(Schema):
+    id: str
+    version: str
+    title: str
+    source: str
+    approved_on: datetime.date
+    review_due: datetime.date
+    review_overdue: bool
+    in_force: bool
+    notes: str
+
+
+class PackChooseIn(Schema):
+    pack_id: str = Field(max_length=60)
+    reason: str = Field(default="", max_length=500)
+
+
+class PackChoiceOut(Schema):
+    id: uuid.UUID
+    pack_id: str
+    chosen_by: uuid.UUID
+    chosen_at: datetime.datetime
+    reason: str
+
+
+# ---------------------------------------------------------------------------
+# Shaping
+# ---------------------------------------------------------------------------
+
+
+def _summary(d: Decision) -> dict:
+    return {
+        "id": d.id,
+        "subject": d.subject_id,
+        "anonymised": d.anonymised,
+        "outcome": d.outcome,
+        "recommendation": d.recommendation,
+        "departs_from_recommendation": d.departs_from_recommendation,
+        "decided_by": d.decided_by_id,
+        "decided_at": d.decided_at,
+        "pack_id": d.pack_id,
+        "pack_version": d.pack_version,
+        "supersedes": d.supersedes_id,
+        "is_superseded": d.is_superseded,
+    }
+
+
+def _decision_out(decision: Decision) -> dict:
+    d = selectors.decision_get_detail(decision=decision)
+    text = selectors.decision_text(d)
+    return {
+        **_summary(d),
+        "agency": d.agency_id,
+        "superseded_by": getattr(d, "superseded_by_pk", None),
+        "purpose": _text(text["purpose"]),
+        "level_of_need": d.level_of_need,
+        "answers": d.answers,
+        "recommendation_explanation": d.recommendation_explanation,
+        "required_fields": d.required_fields,
+        "rationale": _text(text["rationale"]),
+        "lawful_basis": d.lawful_basis,
+        "special_category_condition": d.special_category_condition,
+        "statutory_gateways": d.statutory_gateways,
+        "explicit_consent_expected": d.explicit_consent_expected,
+        "consent_state": d.consent_state,
+        "consent_given_by": d.consent_given_by_id,
+        "consent_given_at": d.consent_given_at,
+        "consent_not_sought_reason": d.consent_not_sought_reason,
+        "safeguarding_reason": d.safeguarding_reason,
+        "information_considered": _text(text["information_considered"]),
+        "recipient_agencies": [a.id for a in d.recipient_agencies.all()],
+        "duty_to_share_applies": d.duty_to_share_applies,
+        "more_detrimental_to_child": d.more_detrimental_to_child,
+        "more_detrimental_reasoning": _text(text["more_detrimental_reasoning"]),
+        "advice_requests": [a.id for a in d.advice_requests.all()],
+        "reviews": [
+            {
+                "id": r.id,
+                "reviewed_by": r.reviewed_by_id,
+                "reviewed_at": r.reviewed_at,
+                "outcome": r.outcome,
+                "comments": _text(selectors.review_text(r)),
+            }
+            for r in d.reviews.all()
+        ],
+    }
+
+
+def _advice_out(user: User, advice: AdviceRequest) -> dict:
+    subject = selectors.advice_subject_for(user=user, advice=advice)
+    response = getattr(advice, "response", None)
+    text = selectors.advice_text(advice)
+    return {
+        "id": advice.id,
+        "asked_by": advice.asked_by_id,
+        "adviser": advice.adviser_id,
+        "subject": subject.id if subject else None,
+        "identity_revealed": advice.identity_revealed,
+        "asked_at": advice.asked_at,
+        "question": _text(text["question"]),
+        "answered": response is not None,
+        "advice": _text(text["advice"]),
+        "advised_outcome": response.advised_outcome if response else None,
+        "given_at": response.given_at if response else None,
+    }
+
+
+def _pack_out(pack: Pack, *, in_force: bool, overdue: bool) -> dict:
+    return {
+        "id": pack.id,
+        "version": pack.version,
+        "title": pack.title,
+        "source": pack.source,
+        "approved_on": pack.approved_on,
+        "review_due": pack.review_due,
+        "review_overdue": overdue,
+        "in_force": in_force,
+        "notes": pack.notes,
+    }
+
+
+def _question_out(question) -> dict:
+    return {
+        "id": question.id,
+        "text": question.text,
+        "hint": question.hint,
+        "paragraphs": list(question.paragraphs),
+        "options": [{"code": o.code, "label": o.label} for o in question.options],
+    }
+
+
+# ---------------------------------------------------------------------------
+# Resolving ids in the body (errors name the body's field)
+# ---------------------------------------------------------------------------
+
+
+def _invalid(field: str, message: str, code: str) -> ValidationError:
+    return ValidationError({field: [ValidationError(message, code=code)]})
+
+
+def _fields(user: User, payload: DecisionIn, subject: Person | None) -> dict:
+    data = payload.dict(exclude={"subject", "anonymised"})
+    agencies = list(Agency.objects.filter(pk__in=payload.recipient_agencies))
+    if len(agencies) != len(set(payload.recipient_agencies)):
+        raise _invalid("recipient_agencies", "Choose agencies that exist.", "unknown_agency")
+    data["recipient_agencies"] = agencies
+    advice = list(visible(user, AdviceRequest.objects.all()).filter(pk__in=payload.advice_requests))
+    if len(advice) != len(set(payload.advice_requests)):
+        raise _invalid("advice_requests", "Attach advice you asked for.", "unknown_advice")
+    data["advice_requests"] = advice
+    giver = None
+    if payload.consent_given_by is not None:
+        candidates = [subject, *parental_responsibility_holders(child=subject)] if subject else []
+        giver = next((p for p in candidates if p.id == payload.consent_given_by), None)
+        if giver is None:
+            raise _invalid(
+                "consent_given_by",
+                "Consent comes from the child or a person with parental responsibility.",
+                "consent_giver",
+            )
+    data["consent_given_by"] = giver
+    return data
+
+
+# ---------------------------------------------------------------------------
+# Decisions
+# ---------------------------------------------------------------------------
+
+
+@router.post("/aid", response=AidOut, operation_id="decisions_aid_preview")
+def decisions_aid_preview(request, payload: AidIn):
+    """Run the decision aid on answers under the pack in force; nothing is written."""
+    user = request.auth
+    _require(user, Action.DECISION_RECORD, DecisionTarget(subject=None))
+    pack = selectors.pack_in_force()
+    today = clock.today()
+    base = {"pack_id": pack.id, "pack_version": pack.version}
+    try:
+        rec = aid.recommend(pack, payload.answers, as_at=today, agency_type=user.agency.agency_type)
+    except aid.IncompleteAnswers as incomplete:
+        answered = aid.questions_answered(pack, payload.answers, as_at=today)
+        return {
+            **base,
+            "complete": False,
+            "next_question": _question_out(incomplete.question),
+            "outcome": None,
+            "required_fields": [],
+            "explanation": "",
+            "answers": {q.id: payload.answers[q.id] for q in answered},
+        }
+    return {
+        **base,
+        "complete": True,
+        "next_question": None,
+        "outcome": rec.outcome,
+        "required_fields": list(rec.required_fields),
+        "explanation": rec.explanation,
+        "answers": rec.answers,
+    }
+
+
+@router.post("", response={201: DecisionOut}, operation_id="decisions_record")
+def decisions_record(request, payload: DecisionIn):
+    """Record a decision to share or not to share about a child (or anonymised)."""
+    user = request.auth
+    subject = get_person_for(user, payload.subject) if payload.subject else None
+    _require(user, Action.DECISION_RECORD, DecisionTarget(subject=subject))
+    decision = services.decision_record(
+        actor=user,
+        subject=subject,
+        anonymised=payload.anonymised,
+        **_fields(user, payload, subject),
+    )
+    return Status(201, _decision_out(decision))
+
+
+@router.get("/departures", response=list[DecisionSummaryOut], operation_id="decisions_departures")
+def decisions_departures(request):
+    """Decisions departing from the aid's recommendation that await your review."""
+    return [_summary(d) for d in selectors.decision_departures_awaiting_review(user=request.auth)]
+
+
+@router.get(
+    "/people/{person_id}",
+    response=list[DecisionSummaryOut],
+    operation_id="decisions_list_for_person",
+)
+def decisions_list_for_person(request, person_id: str):
+    """Your agency's decisions about a person, superseded ones included."""
+    person = get_person_for(request.auth, person_id)
+    return [
+        _summary(d) for d in selectors.decision_list_for_person(user=request.auth, person=person)
+    ]
+
+
+@router.get("/{decision_id}", response=DecisionOut, operation_id="decisions_get")
+def decisions_get(request, decision_id: str):
+    """One of your agency's decisions, with its reviews and whether it was superseded."""
+    decision = get_decision_for(request.auth, decision_id)
+    _require(request.auth, Action.DECISION_VIEW, decision)
+    return _decision_out(decision)
+
+
+@router.post(
+    "/{decision_id}/supersede", response={201: DecisionOut}, operation_id="decisions_supersede"
+)
+def decisions_supersede(request, decision_id: str, payload: SupersedeIn):
+    """Correct a decision with a new one; both are kept."""
+    user = request.auth
+    decision = get_decision_for(user, decision_id)
+    _require(user, Action.DECISION_SUPERSEDE, decision)
+    new = services.decision_supersede(
+        actor=user, decision=decision, **_fields(user, payload, decision.subject)
+    )
+    return Status(201, _decision_out(new))
+
+
+@router.post("/{decision_id}/reviews", response={201: ReviewOut}, operation_id="decisions_review")
+def decisions_review(request, decision_id: str, payload: ReviewIn):
+    """A safeguarding lead reviews a decision that departs from the recommendation."""
+    user = request.auth
+    decision = get_decision_for(user, decision_id)
+    _require(user, Action.DECISION_REVIEW, decision)
+    review = services.decision_review(actor=user, decision=decision, **payload.dict())
+    return Status(
+        201,
+        {
+            "id": review.id,
+            "reviewed_by": review.reviewed_by_id,
+            "reviewed_at": review.reviewed_at,
+            "outcome": review.outcome,
+            "comments": _text(selectors.review_text(review)),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------
+# Advice
+# ---------------------------------------------------------------------------
+
+
+@advice_router.post("", response={201: AdviceOut}, operation_id="decisions_advice_request")
+def decisions_advice_request(request, payload: AdviceIn):
+    """Ask your safeguarding lead or lead information officer, by default without
+    revealing the child (golden rule 3)."""
+    user = request.auth
+    subject = get_person_for(user, payload.subject) if payload.subject else None
+    agency = user.agency
+    adviser = (
+        User.objects.filter(pk=payload.adviser, membership__agency=agency).first()
+        if agency
+        else None
+    )
+    if adviser is None:
+        raise _invalid("adviser", "Ask someone in your own agency.", "adviser_agency")
+    advice = services.advice_request(
+        actor=user,
+        adviser=adviser,
+        subject=subject,
+        question=payload.question,
+        identity_revealed=payload.identity_revealed,
+    )
+    return Status(201, _advice_out(user, get_advice_request_for(user, advice.id)))
+
+
+@advice_router.get("/awaiting", response=list[AdviceOut], operation_id="decisions_advice_awaiting")
+def decisions_advice_awaiting(request):
+    """Advice requests put to you and not yet answered."""
+    user = request.auth
+    return [_advice_out(user, a) for a in selectors.advice_awaiting_answer(user=user)]
+
+
+@advice_router.get("/{advice_id}", response=AdviceOut, operation_id="decisions_advice_get")
+def decisions_advice_get(request, advice_id: str):
+    """An advice request you asked or were asked."""
+    advice = get_advice_request_for(request.auth, advice_id)
+    _require(request.auth, Action.ADVICE_VIEW, advice)
+    return _advice_out(request.auth, advice)
+
+
+@advice_router.post(
+    "/{advice_id}/answer", response={201: AdviceOut}, operation_id="decisions_advice_give"
+)
+def decisions_advice_give(request, advice_id: str, payload: AdviceGiveIn):
+    """The named adviser answers, once."""
+    user = request.auth
+    advice = get_advice_request_for(user, advice_id)
+    _require(user, Action.ADVICE_GIVE, advice)
+    services.advice_give(actor=user, advice_request=advice, **payload.dict())
+    return Status(201, _advice_out(user, get_advice_request_for(user, advice.id)))
+
+
+# ---------------------------------------------------------------------------
+# Protocol packs
+# ---------------------------------------------------------------------------
+
+
+@packs_router.get("", response=list[PackOut], operation_id="decisions_packs_list")
+def decisions_packs_list(request):
+    """Every shipped protocol pack, which is in force and whether review is overdue."""
+    _require(request.auth, Action.PACK_VIEW)
+    return [
+        _pack_out(s.pack, in_force=s.in_force, overdue=s.review_overdue)
+        for s in selectors.pack_list()
+    ]
+
+
+@packs_router.get("/in-force", response=PackOut, operation_id="decisions_pack_in_force")
+def decisions_pack_in_force(request):
+    """The protocol pack decisions are made under now."""
+    _require(request.auth, Action.PACK_VIEW)
+    pack = selectors.pack_in_force()
+    return _pack_out(pack, in_force=True, overdue=pack.review_overdue(clock.today()))
+
+
+@packs_router.post("/choices", response={201: PackChoiceOut}, operation_id="decisions_pack_choose")
+def decisions_pack_choose(request, payload: PackChooseIn):
+    """The partnership officer puts a pack in force; past decisions keep theirs."""
+    _require(request.auth, Action.PACK_CHOOSE)
+    choice = services.pack_choose(actor=request.auth, **payload.dict())
+    return Status(
+        201,
+        {
+            "id": choice.id,
+            "pack_id": choice.pack_id,
+            "chosen_by": choice.chosen_by_id,
+            "chosen_at": choice.chosen_at,
+            "reason": choice.reason,
+        },
+    )
