@@ -48,3 +48,26 @@ def get_referral_for(user: Any, referral_id: uuid.UUID | str) -> Referral:
     """A referral the user's agency made, or received while its window is open."""
     queryset = Referral.objects.select_related("share", "share__subject", "front_door", "decision")
     return _get(user, queryset, referral_id, "referral")  # type: ignore[return-value]
+
+
+def own_decision_or_error(user: Any, decision_id: uuid.UUID | str, *, field: str) -> Any:
+    """A decision of the user's own agency named in a request body, else a ValidationError
+    on `field` (the same for missing and another agency's): a body field, not an address."""
+    from django.core.exceptions import ValidationError
+
+    from safeshare.access.policy import active_agency
+    from safeshare.core.errors import Forbidden
+    from safeshare.decisions.models import Decision
+
+    agency = active_agency(user)
+    if agency is None:
+        raise Forbidden()
+    decision = (
+        Decision.objects.select_related("subject", "agency")
+        .filter(pk=decision_id, agency=agency)
+        .first()
+    )
+    if decision is None:
+        message = "Choose a decision your agency recorded."
+        raise ValidationError({field: [ValidationError(message, code="decision_unknown")]})
+    return decision

@@ -23,6 +23,7 @@ from safeshare.api.tokens import router as tokens_router
 from safeshare.core.errors import NotFound
 from safeshare.decisions.api import advice_router, packs_router
 from safeshare.decisions.api import router as decisions_router
+from safeshare.exchange.api import referrals_router, requests_router, shares_router
 from safeshare.people.api import router as people_router
 
 logger = logging.getLogger(__name__)
@@ -43,6 +44,9 @@ api = NinjaAPI(
 api.add_router("/v1/agencies", agencies_router)
 api.add_router("/v1/people", people_router)
 api.add_router("/v1/tokens", tokens_router)
+api.add_router("/v1/requests", requests_router)
+api.add_router("/v1/shares", shares_router)
+api.add_router("/v1/referrals", referrals_router)
 api.add_router("/v1/decisions", decisions_router)
 api.add_router("/v1/advice", advice_router)
 api.add_router("/v1/packs", packs_router)

@@ -1,5 +1,6 @@
 """The only code that writes exchange records (STYLE §2): requests, shares, referrals."""
 
+from .referrals import front_doors, referral_make
 from .requests import request_answer, request_raise, request_withdraw
 from .shares import (
     ItemDraft,
@@ -15,8 +16,10 @@ from .shares import (
 __all__ = [
     "ItemDraft",
     "RecipientDraft",
+    "front_doors",
     "onward_answer",
     "onward_request",
+    "referral_make",
     "request_answer",
     "request_raise",
     "request_withdraw",

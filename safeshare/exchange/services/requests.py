@@ -45,15 +45,20 @@ from ._common import (
 IDENTITY_WINDOW_AFTER_DUE = datetime.timedelta(days=28)
 
 
-def legal_basis_codes() -> frozenset[str] | None:
-    """Legal basis codes of the protocol pack in force, or None if no pack can be read."""
-    try:
-        from safeshare.decisions import packs  # type: ignore[attr-defined]
+LEGAL_BASIS_CATALOGUES = ("lawful_bases", "special_category_conditions", "statutory_gateways")
 
-        pack = packs.pack_in_force()
-        return frozenset(basis.code for basis in pack.legal_bases)
-    except Exception:  # the pack is optional here: the code's form is still checked
-        return None
+
+def legal_basis_codes() -> frozenset[str]:
+    """Codes a request may claim: the legal bases catalogued in any shipped protocol pack
+    (UK GDPR Art 6 and Art 9, DPA 2018 Sch 1, statutory gateways; issue #4 item 1)."""
+    from safeshare.decisions.packs import all_packs
+
+    return frozenset(
+        item.code
+        for pack in all_packs().values()
+        for name in LEGAL_BASIS_CATALOGUES
+        for item in pack.catalogue(name)
+    )
 
 
 def _clean_legal_basis(value: object, errors: Errors) -> str:
@@ -69,8 +74,7 @@ def _clean_legal_basis(value: object, errors: Errors) -> str:
             "legal_basis_format",
         )
         return ""
-    known = legal_basis_codes()
-    if known is not None and code not in known:
+    if code not in legal_basis_codes():
         add_error(
             errors,
             "legal_basis",

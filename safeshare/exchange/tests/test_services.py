@@ -87,6 +87,7 @@ def test_raising_a_request_shares_the_childs_identity_with_the_requested_agency(
         ({"purpose": "  "}, "purpose", "required"),
         ({"information_needed": ""}, "information_needed", "required"),
         ({"legal_basis": "Not A Code!"}, "legal_basis", "legal_basis_format"),
+        ({"legal_basis": "made_up_basis"}, "legal_basis", "legal_basis_unknown"),
         ({"urgency": "whenever"}, "urgency", "choice_unknown"),
         (
             {"urgency": Urgency.SAME_DAY, "due_on": datetime.date(2099, 1, 1)},
@@ -405,3 +406,46 @@ def test_receipt_verifies_against_the_ledger():
     assert not selectors.receipt_verify(seq=receipt.seq, hash="0" * 64).ok
     assert not selectors.receipt_verify(seq=receipt.seq - 1, hash=receipt.hash).ok
     assert not selectors.receipt_verify(seq=receipt.seq + 100, hash=receipt.hash).ok
+
+
+# --- referrals ---------------------------------------------------------------------------
+
+
+def test_referral_records_decision_share_and_referral_in_one_flow():
+    home, _, referrer, _ = pair()
+    door = AgencyFactory(is_front_door=True)
+    duty = staff(Role.PRACTITIONER, agency=door)
+    child = person_for(referrer)
+    referral = services.referral_make(
+        actor=referrer,
+        subject=child,
+        harm_basis="likely",
+        reason="Bruising seen twice this week",
+        items=[item(1, category="safeguarding", nature="opinion")],
+    )
+    entry = last_entry()
+    assert entry.kind == "referral.made"
+    assert entry.payload["referral"] == str(referral.pk)
+    assert entry.payload["urgency"] == "same_day"
+    decision = referral.decision
+    assert decision.outcome == "share" and decision.consent_state == "not_sought"
+    assert decision.recommendation == "share_without_consent"
+    assert list(decision.recipient_agencies.all()) == [door]
+    share = get_share_for(duty, referral.share.pk)
+    assert [v.content for v in selectors.share_items(share, for_sender=False)] == ["Item content 1"]
+    assert Entry.objects.get(seq=share.sent_entry_seq).kind == "share.sent"
+
+
+def test_referral_refused_without_reason_changes_nothing():
+    home, _, referrer, _ = pair()
+    AgencyFactory(is_front_door=True)
+    child = person_for(referrer)
+    before = last_entry().seq
+    with pytest.raises(ValidationError) as excinfo:
+        services.referral_make(
+            actor=referrer, subject=child, harm_basis="maybe", reason="", items=[]
+        )
+    errors = _errors(excinfo)
+    assert {"harm_basis", "reason", "items"} <= set(errors)
+    assert last_entry().seq == before
+    assert not Share.objects.exists()

@@ -1,0 +1,588 @@
+"""Exchange API: information requests, shares, onward disclosure and MASH referrals.
+
+Adapters only (STYLE §2): fetch through `access`, check the action, call one
+service, shape the answer. A recipient's read of a share is logged (a row and
+a `share.viewed` entry) before the answer is built, and carries only that
+share's items with protected identities withheld.
+"""
+
+import datetime
+import uuid
+
+from django.core.exceptions import ValidationError
+from ninja import Field, Router, Schema, Status
+
+from safeshare.access.actions import Action
+from safeshare.access.fetch import get_person_for
+from safeshare.access.fetch_exchange import (
+    get_onward_request_for,
+    get_request_for,
+    get_share_for,
+    own_decision_or_error,
+)
+from safeshare.access.policy import can
+from safeshare.access.rules.exchange import ReferralTarget, RequestTarget, ShareSource
+from safeshare.agencies.models import Agency, User
+from safeshare.core.errors import Forbidden
+from safeshare.exchange import selectors, services
+from safeshare.exchange.models import (
+    HarmBasis,
+    InformationRequest,
+    ItemCategory,
+    ItemNature,
+    ProtectedRole,
+    RevocationReason,
+    Share,
+    ShareKind,
+    Urgency,
+    ViewChannel,
+    WithdrawalReason,
+)
+
+requests_router = Router(tags=["requests"])
+shares_router = Router(tags=["shares"])
+referrals_router = Router(tags=["referrals"])
+
+TEXT = Field(min_length=1, max_length=5000)
+
+
+def _require(user, action: Action, obj) -> None:
+    if not can(user, action, obj):
+        raise Forbidden()
+
+
+def _agency(agency_id: uuid.UUID | None, field: str) -> Agency:
+    agency = Agency.objects.filter(pk=agency_id).first() if agency_id else None
+    if agency is None:
+        raise ValidationError({field: [ValidationError("Choose a known agency.", code="unknown")]})
+    return agency
+
+
+def _user(user_id: uuid.UUID | None, field: str) -> User | None:
+    if user_id is None:
+        return None
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        raise ValidationError({field: [ValidationError("Choose a known person.", code="unknown")]})
+    return user
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+class AgencyRef(Schema):
+    id: uuid.UUID
+    name: str
+
+
+def _agency_ref(agency: Agency) -> dict:
+    return {"id": agency.id, "name": agency.name}
+
+
+# --- requests ----------------------------------------------------------------------------
+
+
+class RequestIn(Schema):
+    subject_id: uuid.UUID
+    to_agency_id: uuid.UUID
+    purpose: str = TEXT
+    information_needed: str = TEXT
+    legal_basis: str = Field(min_length=1, max_length=80)
+    urgency: Urgency
+    due_on: datetime.date | None = None
+
+
+class RequestSummaryOut(Schema):
+    id: uuid.UUID
+    subject_id: uuid.UUID
+    requesting_agency: AgencyRef
+    requested_agency: AgencyRef
+    legal_basis: str
+    urgency: str
+    due_on: datetime.date
+    raised_at: datetime.datetime
+    status: str
+
+
+class RequestOut(RequestSummaryOut):
+    purpose: str | None
+    information_needed: str | None
+    decision_id: uuid.UUID | None
+    outcome: str | None
+
+
+class RequestAnswerIn(Schema):
+    decision_id: uuid.UUID
+
+
+class RequestWithdrawIn(Schema):
+    reason: WithdrawalReason
+
+
+def _request_summary(request: InformationRequest) -> dict:
+    return {
+        "id": request.id,
+        "subject_id": request.subject_id,
+        "requesting_agency": _agency_ref(request.requesting_agency),
+        "requested_agency": _agency_ref(request.requested_agency),
+        "legal_basis": request.legal_basis,
+        "urgency": request.urgency,
+        "due_on": request.due_on,
+        "raised_at": request.raised_at,
+        "status": selectors.request_status(request),
+    }
+
+
+def _request_out(request: InformationRequest) -> dict:
+    text = selectors.request_text(request)
+    response = selectors.request_response(request)
+    return {
+        **_request_summary(request),
+        "purpose": _text(text["purpose"]),
+        "information_needed": _text(text["information_needed"]),
+        "decision_id": response.decision_id if response else None,
+        "outcome": response.decision.outcome if response else None,
+    }
+
+
+@requests_router.post("", response={201: RequestOut}, operation_id="exchange_request_raise")
+def exchange_request_raise(request, payload: RequestIn):
+    """Ask another agency about a child your agency works with (Protocol 5.2 Timely)."""
+    user = request.auth
+    subject = get_person_for(user, payload.subject_id)
+    to_agency = _agency(payload.to_agency_id, "to_agency_id")
+    _require(user, Action.REQUEST_RAISE, RequestTarget(subject=subject, to_agency=to_agency))
+    raised = services.request_raise(
+        actor=user,
+        subject=subject,
+        to_agency=to_agency,
+        purpose=payload.purpose,
+        information_needed=payload.information_needed,
+        legal_basis=payload.legal_basis,
+        urgency=payload.urgency,
+        due_on=payload.due_on,
+    )
+    return Status(201, _request_out(get_request_for(user, raised.pk)))
+
+
+@requests_router.get(
+    "/inbox", response=list[RequestSummaryOut], operation_id="exchange_requests_inbox"
+)
+def exchange_requests_inbox(request):
+    """Requests other agencies made of yours, soonest due first, with their status."""
+    return [_request_summary(r) for r in selectors.requests_inbox(request.auth)]
+
+
+@requests_router.get(
+    "/outbox", response=list[RequestSummaryOut], operation_id="exchange_requests_outbox"
+)
+def exchange_requests_outbox(request):
+    """Requests your agency made of others, with their status."""
+    return [_request_summary(r) for r in selectors.requests_outbox(request.auth)]
+
+
+@requests_router.get(
+    "/overdue", response=list[RequestSummaryOut], operation_id="exchange_requests_overdue"
+)
+def exchange_requests_overdue(request):
+    """Unanswered requests past their due date, made by or of your agency."""
+    return [_request_summary(r) for r in selectors.requests_overdue(request.auth)]
+
+
+@requests_router.get("/{request_id}", response=RequestOut, operation_id="exchange_request_get")
+def exchange_request_get(request, request_id: str):
+    """A request your agency made or was asked, with its purpose and status."""
+    found = get_request_for(request.auth, request_id)
+    _require(request.auth, Action.REQUEST_VIEW, found)
+    return _request_out(found)
+
+
+@requests_router.post(
+    "/{request_id}/answer", response=RequestOut, operation_id="exchange_request_answer"
+)
+def exchange_request_answer(request, request_id: str, payload: RequestAnswerIn):
+    """Answer with the decision your agency recorded (share or not share)."""
+    user = request.auth
+    found = get_request_for(user, request_id)
+    _require(user, Action.REQUEST_ANSWER, found)
+    decision = own_decision_or_error(user, payload.decision_id, field="decision_id")
+    services.request_answer(actor=user, request=found, decision=decision)
+    return _request_out(get_request_for(user, request_id))
+
+
+@requests_router.post(
+    "/{request_id}/withdraw", response=RequestOut, operation_id="exchange_request_withdraw"
+)
+def exchange_request_withdraw(request, request_id: str, payload: RequestWithdrawIn):
+    """Withdraw a request your agency no longer needs answered."""
+    user = request.auth
+    found = get_request_for(user, request_id)
+    _require(user, Action.REQUEST_WITHDRAW, found)
+    services.request_withdraw(actor=user, request=found, reason=payload.reason)
+    return _request_out(get_request_for(user, request_id))
+
+
+# --- shares ------------------------------------------------------------------------------
+
+
+class ItemIn(Schema):
+    category: ItemCategory
+    content: str = TEXT
+    nature: ItemNature
+    source: str = TEXT
+    dated_on: datetime.date
+    checked_accurate: bool
+    protected_role: ProtectedRole | None = None
+    protected_identity: str = Field(default="", max_length=5000)
+    disclose_protected_identity: bool = False
+    disclosure_reason: str = Field(default="", max_length=5000)
+
+
+class RecipientIn(Schema):
+    agency_id: uuid.UUID
+    named_user_id: uuid.UUID | None = None
+
+
+class ShareIn(Schema):
+    decision_id: uuid.UUID
+    kind: ShareKind
+    access_until: datetime.datetime
+    items: list[ItemIn] = Field(min_length=1, max_length=50)
+    recipients: list[RecipientIn] = Field(min_length=1, max_length=20)
+    onward_sharing_permitted: bool = False
+    consent_limits: str = Field(default="", max_length=5000)
+    is_file_transfer: bool = False
+
+
+class ItemOut(Schema):
+    position: int
+    category: str
+    content: str | None
+    nature: str
+    source: str | None
+    dated_on: datetime.date
+    protected_role: str
+    protected_identity: str | None
+    protected_identity_withheld: bool
+    disclosure_reason: str | None
+
+
+class RecipientOut(Schema):
+    agency: AgencyRef
+    named_user_id: uuid.UUID | None
+    acknowledged_at: datetime.datetime | None
+
+
+class ReceiptOut(Schema):
+    share_id: uuid.UUID
+    seq: int
+    hash: str
+    verified: bool
+    detail: str
+
+
+class ShareSummaryOut(Schema):
+    id: uuid.UUID
+    subject_id: uuid.UUID
+    sender_agency: AgencyRef
+    kind: str
+    origin: str
+    sent_at: datetime.datetime
+    access_until: datetime.datetime
+    revoked_at: datetime.datetime | None
+
+
+class ShareOut(ShareSummaryOut):
+    reader: str  # "sender" or "recipient"
+    onward_sharing_permitted: bool
+    consent_limits: str | None
+    is_file_transfer: bool
+    receipt_due_on: datetime.date | None
+    items: list[ItemOut]
+    recipients: list[RecipientOut]  # the sender's record only; empty for a recipient
+    receipt_seq: int | None
+    receipt_hash: str
+
+
+class RevokeIn(Schema):
+    reason: RevocationReason
+
+
+class OnwardIn(Schema):
+    proposed_recipient_id: uuid.UUID
+    purpose: str = TEXT
+
+
+class OnwardOut(Schema):
+    id: uuid.UUID
+    share_id: uuid.UUID
+    requesting_agency: AgencyRef
+    proposed_recipient: AgencyRef
+    requested_at: datetime.datetime
+    decision_id: uuid.UUID | None
+    outcome: str | None
+
+
+class OnwardAnswerIn(Schema):
+    decision_id: uuid.UUID
+
+
+def _share_summary(share: Share) -> dict:
+    return {
+        "id": share.id,
+        "subject_id": share.subject_id,
+        "sender_agency": _agency_ref(share.sender_agency),
+        "kind": share.kind,
+        "origin": share.origin,
+        "sent_at": share.sent_at,
+        "access_until": share.access_until,
+        "revoked_at": share.revoked_at,
+    }
+
+
+def _share_out(user, share: Share) -> dict:
+    sender = selectors.share_is_sender(user, share)
+    recipients = []
+    if sender:
+        for row in selectors.share_recipients(share):
+            ack = getattr(row, "acknowledgement", None)
+            recipients.append(
+                {
+                    "agency": _agency_ref(row.agency),
+                    "named_user_id": row.named_user_id,
+                    "acknowledged_at": ack.acknowledged_at if ack else None,
+                }
+            )
+    items = [
+        {
+            "position": v.position,
+            "category": v.category,
+            "content": _text(v.content),
+            "nature": v.nature,
+            "source": _text(v.source),
+            "dated_on": v.dated_on,
+            "protected_role": v.protected_role,
+            "protected_identity": _text(v.protected_identity),
+            "protected_identity_withheld": v.protected_identity_withheld,
+            "disclosure_reason": _text(v.disclosure_reason),
+        }
+        for v in selectors.share_items(share, for_sender=sender)
+    ]
+    return {
+        **_share_summary(share),
+        "reader": "sender" if sender else "recipient",
+        "onward_sharing_permitted": share.onward_sharing_permitted,
+        "consent_limits": _text(selectors.share_consent_limits(share)),
+        "is_file_transfer": share.is_file_transfer,
+        "receipt_due_on": share.receipt_due_on,
+        "items": items,
+        "recipients": recipients,
+        "receipt_seq": share.sent_entry_seq,
+        "receipt_hash": share.sent_entry_hash,
+    }
+
+
+def _onward_out(onward) -> dict:
+    answer = getattr(onward, "answer", None) if hasattr(onward, "answer") else None
+    return {
+        "id": onward.id,
+        "share_id": onward.share_id,
+        "requesting_agency": _agency_ref(onward.requesting_agency),
+        "proposed_recipient": _agency_ref(onward.proposed_recipient),
+        "requested_at": onward.requested_at,
+        "decision_id": answer.decision_id if answer else None,
+        "outcome": answer.decision.outcome if answer else None,
+    }
+
+
+@shares_router.post("", response={201: ShareOut}, operation_id="exchange_share_send")
+def exchange_share_send(request, payload: ShareIn):
+    """Send the selected items, from your agency's decision to share, to chosen recipients."""
+    user = request.auth
+    decision = own_decision_or_error(user, payload.decision_id, field="decision_id")
+    _require(user, Action.SHARE_SEND, ShareSource(decision=decision))
+    recipients = [
+        services.RecipientDraft(
+            agency=_agency(r.agency_id, f"recipients.{i}.agency_id"),
+            named_user=_user(r.named_user_id, f"recipients.{i}.named_user_id"),
+        )
+        for i, r in enumerate(payload.recipients)
+    ]
+    items = [
+        services.ItemDraft(**{**item.dict(), "protected_role": item.protected_role or ""})
+        for item in payload.items
+    ]
+    share = services.share_send(
+        actor=user,
+        decision=decision,
+        kind=payload.kind,
+        items=items,
+        recipients=recipients,
+        access_until=payload.access_until,
+        onward_sharing_permitted=payload.onward_sharing_permitted,
+        consent_limits=payload.consent_limits,
+        is_file_transfer=payload.is_file_transfer,
+    )
+    return Status(201, _share_out(user, get_share_for(user, share.pk)))
+
+
+@shares_router.get("/sent", response=list[ShareSummaryOut], operation_id="exchange_shares_sent")
+def exchange_shares_sent(request):
+    """Shares your agency sent (the sender's full record, whatever the window)."""
+    return [
+        _share_summary(s)
+        for s in selectors.shares_sent(request.auth).select_related("sender_agency")
+    ]
+
+
+@shares_router.get(
+    "/received", response=list[ShareSummaryOut], operation_id="exchange_shares_received"
+)
+def exchange_shares_received(request):
+    """Shares open to you now as a recipient (no item content in the list)."""
+    return [_share_summary(s) for s in selectors.shares_received(request.auth)]
+
+
+@shares_router.get("/{share_id}", response=ShareOut, operation_id="exchange_share_get")
+def exchange_share_get(request, share_id: str):
+    """A share: its selected items only. A recipient's read is logged (issue #4 item 5)."""
+    user = request.auth
+    share = get_share_for(user, share_id)
+    _require(user, Action.SHARE_VIEW, share)
+    services.share_view_record(actor=user, share=share, channel=ViewChannel.API)
+    return _share_out(user, share)
+
+
+@shares_router.post(
+    "/{share_id}/acknowledge", response=ShareOut, operation_id="exchange_share_acknowledge"
+)
+def exchange_share_acknowledge(request, share_id: str):
+    """Confirm your agency received the share."""
+    user = request.auth
+    share = get_share_for(user, share_id)
+    _require(user, Action.SHARE_ACKNOWLEDGE, share)
+    services.share_acknowledge(actor=user, share=share)
+    return _share_out(user, share)
+
+
+@shares_router.post("/{share_id}/revoke", response=ShareOut, operation_id="exchange_share_revoke")
+def exchange_share_revoke(request, share_id: str, payload: RevokeIn):
+    """End recipients' access now (the sender keeps the full record)."""
+    user = request.auth
+    share = get_share_for(user, share_id)
+    _require(user, Action.SHARE_REVOKE, share)
+    services.share_revoke(actor=user, share=share, reason=payload.reason)
+    return _share_out(user, get_share_for(user, share_id))
+
+
+@shares_router.get(
+    "/{share_id}/receipt", response=ReceiptOut, operation_id="exchange_share_receipt"
+)
+def exchange_share_receipt(request, share_id: str):
+    """The share's receipt (ledger sequence and hash of `share.sent`), checked against the
+    intact ledger, for the sender and any recipient."""
+    user = request.auth
+    share = get_share_for(user, share_id)
+    _require(user, Action.SHARE_VIEW, share)
+    receipt = selectors.share_receipt(share)
+    if receipt is None:
+        raise ValidationError({"share": [ValidationError("No receipt.", code="no_receipt")]})
+    check = selectors.receipt_verify(seq=receipt.seq, hash=receipt.hash, share_id=str(share.pk))
+    return {
+        "share_id": share.pk,
+        "seq": receipt.seq,
+        "hash": receipt.hash,
+        "verified": check.ok,
+        "detail": check.reason,
+    }
+
+
+@shares_router.post(
+    "/{share_id}/onward", response={201: OnwardOut}, operation_id="exchange_onward_request"
+)
+def exchange_onward_request(request, share_id: str, payload: OnwardIn):
+    """Ask the source agency before passing a share on (secondary disclosure)."""
+    user = request.auth
+    share = get_share_for(user, share_id)
+    _require(user, Action.ONWARD_REQUEST, share)
+    proposed = _agency(payload.proposed_recipient_id, "proposed_recipient_id")
+    onward = services.onward_request(
+        actor=user, share=share, proposed_recipient=proposed, purpose=payload.purpose
+    )
+    return Status(201, _onward_out(get_onward_request_for(user, onward.pk)))
+
+
+@shares_router.post(
+    "/onward/{onward_id}/answer", response=OnwardOut, operation_id="exchange_onward_answer"
+)
+def exchange_onward_answer(request, onward_id: str, payload: OnwardAnswerIn):
+    """Answer an onward disclosure request with your agency's recorded decision."""
+    user = request.auth
+    onward = get_onward_request_for(user, onward_id)
+    _require(user, Action.ONWARD_ANSWER, onward)
+    decision = own_decision_or_error(user, payload.decision_id, field="decision_id")
+    services.onward_answer(actor=user, onward=onward, decision=decision)
+    return _onward_out(get_onward_request_for(user, onward_id))
+
+
+# --- referrals ---------------------------------------------------------------------------
+
+
+class ReferralIn(Schema):
+    subject_id: uuid.UUID
+    harm_basis: HarmBasis
+    reason: str = TEXT
+    consent_not_sought_reason: str = Field(
+        default="increased_risk_of_significant_harm", max_length=80
+    )
+    front_door_id: uuid.UUID | None = None
+    items: list[ItemIn] = Field(min_length=1, max_length=50)
+
+
+class ReferralOut(Schema):
+    id: uuid.UUID
+    share_id: uuid.UUID
+    decision_id: uuid.UUID
+    front_door: AgencyRef
+    harm_basis: str
+    urgency: str
+    referred_at: datetime.datetime
+    receipt_seq: int | None
+    receipt_hash: str
+
+
+@referrals_router.post("", response={201: ReferralOut}, operation_id="exchange_referral_make")
+def exchange_referral_make(request, payload: ReferralIn):
+    """Refer a child to the front door (MASH) the same day; consent is not required."""
+    user = request.auth
+    subject = get_person_for(user, payload.subject_id)
+    _require(user, Action.REFERRAL_MAKE, ReferralTarget(subject=subject))
+    front_door = _agency(payload.front_door_id, "front_door_id") if payload.front_door_id else None
+    items = [
+        services.ItemDraft(**{**item.dict(), "protected_role": item.protected_role or ""})
+        for item in payload.items
+    ]
+    referral = services.referral_make(
+        actor=user,
+        subject=subject,
+        harm_basis=payload.harm_basis,
+        reason=payload.reason,
+        items=items,
+        consent_not_sought_reason=payload.consent_not_sought_reason,
+        front_door=front_door,
+    )
+    return Status(
+        201,
+        {
+            "id": referral.id,
+            "share_id": referral.share_id,
+            "decision_id": referral.decision_id,
+            "front_door": _agency_ref(referral.front_door),
+            "harm_basis": referral.harm_basis,
+            "urgency": referral.urgency,
+            "referred_at": referral.referred_at,
+            "receipt_seq": referral.share.sent_entry_seq,
+            "receipt_hash": referral.share.sent_entry_hash,
+        },
+    )
