@@ -24,6 +24,7 @@ from safeshare.core.errors import NotFound
 from safeshare.decisions.api import advice_router, packs_router
 from safeshare.decisions.api import router as decisions_router
 from safeshare.exchange.api import referrals_router, requests_router, shares_router
+from safeshare.ledger.api import router as ledger_router
 from safeshare.people.api import router as people_router
 
 logger = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ api = NinjaAPI(
 )
 
 api.add_router("/v1/agencies", agencies_router)
+api.add_router("/v1/ledger", ledger_router)
 api.add_router("/v1/people", people_router)
 api.add_router("/v1/tokens", tokens_router)
 api.add_router("/v1/requests", requests_router)

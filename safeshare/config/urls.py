@@ -6,6 +6,7 @@ from safeshare.api.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("ledger/", include("safeshare.ledger.urls")),
     path("people/", include("safeshare.people.urls")),
     path("", include("safeshare.web.urls")),
 ]
