@@ -16,6 +16,7 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
+from markupsafe import Markup, escape
 
 from safeshare.access.actions import Action
 from safeshare.access.policy import can
@@ -96,6 +97,13 @@ class VerifyForm(GovukForm):
         return document
 
 
+def breakable(value: Any, every: int = 16) -> Markup:
+    """A payload value as JSON text that may wrap inside long hashes and ids (table cells)."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    chunks = [text[i : i + every] for i in range(0, len(text), every)]
+    return Markup("<wbr>").join(escape(chunk) for chunk in chunks)
+
+
 def _require(request: HttpRequest, action: Action) -> None:
     if not can(request.user, action):
         raise Forbidden()
@@ -141,6 +149,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "first_query": first_query,
             "filtered": form.is_bound,
             "may_checkpoint": can(request.user, Action.LEDGER_CHECKPOINT),
+            "breakable": breakable,
         },
     )
 

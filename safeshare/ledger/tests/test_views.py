@@ -13,7 +13,7 @@ from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import staff
 from safeshare.ledger.kinds import EntryKind
 from safeshare.ledger.models import Checkpoint, Entry
-from safeshare.ledger.services import checkpoint_export, checkpoint_write
+from safeshare.ledger.services import checkpoint_export, checkpoint_write, ledger_append
 from safeshare.web.testing import sign_in_verified
 
 from .test_api import tamper_kind
@@ -50,11 +50,26 @@ def test_index_shows_the_head_checkpoints_and_entries(auditor, signing_key_file)
     entries = fill(2)
     checkpoint = checkpoint_write(actor_ref="system:ledger_checkpoint")
     page = auditor.get("/ledger/").content.decode()
-    assert checkpoint.head_hash in page  # the head is the checkpoint's entry
+    # The head is the checkpoint's entry; its hash is shown as code, not escaped markup.
+    assert f'<code class="govuk-!-text-break-word">{checkpoint.head_hash}</code>' in page
+    assert "&lt;code" not in page
     assert f"/ledger/checkpoints/{checkpoint.pk}/export/" in page
     assert entries[0].hash[:12] in page
     assert "govuk-table" in page
     assert "Verify the ledger now" in page and "Write a checkpoint" in page
+
+
+def test_payload_values_are_escaped_and_may_wrap(auditor):
+    ledger_append(
+        kind=EntryKind.AGENCY_UPDATED,
+        actor_ref="system:test",
+        agency_ref=None,
+        subject_ref=None,
+        payload={"code": "<b>bold</b>", "key_id": "a" * 40},
+    )
+    page = auditor.get("/ledger/").content.decode()
+    assert "<b>bold" not in page and "&lt;b&gt;bold" in page
+    assert "a" * 16 + "<wbr>" + "a" * 16 + "<wbr>" + "a" * 8 in page
 
 
 def test_index_filters_by_kind_and_subject_and_pages_on(auditor):
@@ -121,6 +136,7 @@ def test_verify_button_shows_an_intact_ledger_and_writes_nothing(auditor):
     page = response.content.decode()
     assert response.status_code == 200
     assert "Ledger intact" in page and "3 entries checked" in page
+    assert "&lt;code" not in page
     assert snapshot() == before
 
 
@@ -183,6 +199,7 @@ def test_write_a_checkpoint_appends_its_entry_and_offers_the_download(
     assert checkpoint.head_hash == entry.hash
     detail = auditor.get(response["Location"]).content.decode()
     assert "Checkpoint at entry 3" in detail and checkpoint.head_hash in detail
+    assert "&lt;code" not in detail
 
     download = auditor.get(f"/ledger/checkpoints/{checkpoint.pk}/export/")
     assert download["Content-Type"] == "application/json"
