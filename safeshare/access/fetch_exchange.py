@@ -71,3 +71,23 @@ def own_decision_or_error(user: Any, decision_id: uuid.UUID | str, *, field: str
         message = "Choose a decision your agency recorded."
         raise ValidationError({field: [ValidationError(message, code="decision_unknown")]})
     return decision
+
+
+def get_own_decision_for(user: Any, decision_id: uuid.UUID | str) -> Any:
+    """A decision the user's agency recorded, else NotFound (pages address decisions by URL)."""
+    from safeshare.access.policy import active_agency
+    from safeshare.decisions.models import Decision
+
+    agency = active_agency(user)
+    try:
+        key = uuid.UUID(str(decision_id))
+    except ValueError as error:
+        raise NotFound("decision") from error
+    decision = (
+        Decision.objects.select_related("subject", "agency").filter(pk=key, agency=agency).first()
+        if agency is not None
+        else None
+    )
+    if decision is None:
+        raise NotFound("decision")
+    return decision

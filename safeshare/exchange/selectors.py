@@ -282,3 +282,41 @@ def receipt_verify(*, seq: int, hash: str, share_id: str | None = None) -> Recei
     if result.head_seq < seq:
         return ReceiptCheck(False, "the verified chain ends before the receipt")
     return ReceiptCheck(True, f"receipt holds: entry {seq} is in the intact ledger ({result})")
+
+
+def decisions_for_answer(user: Any, subject: Any) -> list[Decision]:
+    """The user's agency's decisions about the child still in force (not superseded)."""
+    agency = active_agency(user)
+    if agency is None:
+        return []
+    superseded = Decision.objects.filter(supersedes=OuterRef("pk"))
+    return list(
+        Decision.objects.filter(agency=agency, subject=subject)
+        .annotate(is_corrected=Exists(superseded))
+        .filter(is_corrected=False)
+        .order_by("-decided_at")
+    )
+
+
+def legal_basis_choices() -> list[tuple[str, str]]:
+    """(code, label) for every legal basis catalogued in the shipped packs, each once."""
+    from safeshare.decisions.packs import all_packs
+    from safeshare.exchange.services.requests import LEGAL_BASIS_CATALOGUES
+
+    seen: dict[str, str] = {}
+    for pack in all_packs().values():
+        for name in LEGAL_BASIS_CATALOGUES:
+            for item in pack.catalogue(name):
+                seen.setdefault(item.code, item.label)
+    return list(seen.items())
+
+
+def consent_reason_choices() -> list[tuple[str, str]]:
+    """(code, label) for the reasons consent is not sought, from the shipped packs."""
+    from safeshare.decisions.packs import all_packs
+
+    seen: dict[str, str] = {}
+    for pack in all_packs().values():
+        for item in pack.catalogue("consent_not_sought_reasons"):
+            seen.setdefault(item.code, item.label)
+    return list(seen.items())

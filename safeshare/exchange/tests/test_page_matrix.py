@@ -1,0 +1,137 @@
+"""Exchange pages × role × relation: 200 (or a redirect after a write) where allowed,
+403 for a forbidden action on a visible record, 404 (identical to a missing record)
+outside the user's scope."""
+
+import pytest
+from django.test import Client
+
+from safeshare.access.actions import Relation
+from safeshare.agencies.models import Role
+from safeshare.agencies.tests.factories import staff
+from safeshare.exchange.tests.test_api_matrix import (  # noqa: F401
+    ACT,
+    CASE,
+    NONE,
+    OTHER,
+    OWN,
+    RECIPIENT,
+    _cell,
+    _records,
+    world,
+)
+from safeshare.web.testing import sign_in_verified
+
+pytestmark = pytest.mark.django_db
+
+P, DSL = Role.PRACTITIONER, Role.SAFEGUARDING_LEAD
+
+
+def _list_page(role, relation):
+    return 200 if role in CASE and relation != NONE else 403
+
+
+def _share_new(role, relation):
+    # The decision is addressed by URL: another agency's is not found; own needs a sender role.
+    if relation in (OTHER, NONE):
+        return 404
+    return 200 if role in ACT else 403
+
+
+def _person_page(allowed):
+    def expected(role, relation):
+        return _cell(role, relation, allowed={OWN: allowed}, success=200)
+
+    return expected
+
+
+PAGES = {
+    "exchange:requests": (lambda r: "/exchange/requests/", "get", None, _list_page),
+    "exchange:shares": (lambda r: "/exchange/shares/", "get", None, _list_page),
+    "exchange:request_new": (
+        lambda r: f"/exchange/requests/new/{r['child'].pk}/",
+        "get",
+        None,
+        _person_page(ACT),
+    ),
+    "exchange:referral_new": (
+        lambda r: f"/exchange/referrals/new/{r['child'].pk}/",
+        "get",
+        None,
+        _person_page({P, DSL}),
+    ),
+    "exchange:request_detail": (
+        lambda r: f"/exchange/requests/{r['request'].pk}/",
+        "get",
+        None,
+        lambda role, rel: _cell(role, rel, allowed={OWN: CASE, RECIPIENT: CASE}, success=200),
+    ),
+    "exchange:request_answer": (
+        lambda r: f"/exchange/requests/{r['request'].pk}/answer/",
+        "post",
+        lambda r: {"decision": str(r["decision"].pk)},
+        lambda role, rel: _cell(role, rel, allowed={RECIPIENT: ACT}, success=302),
+    ),
+    "exchange:request_withdraw": (
+        lambda r: f"/exchange/requests/{r['request'].pk}/withdraw/",
+        "post",
+        lambda r: {"reason": "no_longer_needed"},
+        lambda role, rel: _cell(role, rel, allowed={OWN: ACT}, success=302),
+    ),
+    "exchange:share_new": (
+        lambda r: f"/exchange/shares/new/{r['decision'].pk}/",
+        "get",
+        None,
+        _share_new,
+    ),
+    "exchange:share_item_add": (
+        lambda r: f"/exchange/shares/new/{r['decision'].pk}/item/",
+        "get",
+        None,
+        _share_new,
+    ),
+    "exchange:share_item_remove": (
+        lambda r: f"/exchange/shares/new/{r['decision'].pk}/item/1/remove/",
+        "post",
+        lambda r: {},
+        lambda role, rel: {200: 302}.get(_share_new(role, rel), _share_new(role, rel)),
+    ),
+    "exchange:share_detail": (
+        lambda r: f"/exchange/shares/{r['share'].pk}/",
+        "get",
+        None,
+        lambda role, rel: _cell(role, rel, allowed={OWN: CASE, RECIPIENT: CASE}, success=200),
+    ),
+    "exchange:share_acknowledge": (
+        lambda r: f"/exchange/shares/{r['share'].pk}/acknowledge/",
+        "post",
+        lambda r: {},
+        lambda role, rel: _cell(role, rel, allowed={RECIPIENT: ACT}, success=302),
+    ),
+    "exchange:share_revoke": (
+        lambda r: f"/exchange/shares/{r['share'].pk}/revoke/",
+        "post",
+        lambda r: {"reason": "sent_in_error"},
+        lambda role, rel: _cell(role, rel, allowed={OWN: ACT}, success=302),
+    ),
+}
+
+MATRIX_PAGES = set(PAGES)
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+@pytest.mark.parametrize("role", list(Role))
+def test_page_matrix(page, role, world):  # noqa: F811
+    path, method, body, expected = PAGES[page]
+    failures = []
+    for relation in Relation:
+        user = staff(role, agency=world["home"], active=relation != NONE)
+        records = _records(world, relation)
+        client = Client()
+        sign_in_verified(client, user)
+        if method == "get":
+            response = client.get(path(records))
+        else:
+            response = client.post(path(records), body(records))
+        if response.status_code != expected(role, relation):
+            failures.append((relation, response.status_code, expected(role, relation)))
+    assert failures == []

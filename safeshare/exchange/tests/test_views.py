@@ -1,0 +1,185 @@
+"""Exchange pages: build a share item by item, read it as the recipient (logged, only the
+selected items), raise and answer requests, refer to the front door."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from safeshare.access.tests.helpers import person_for
+from safeshare.agencies.models import Role
+from safeshare.agencies.tests.factories import AgencyFactory, staff
+from safeshare.core import clock
+from safeshare.exchange.models import InformationRequest, Referral, Share, ShareItem, ShareView
+from safeshare.exchange.tests.helpers import decision_for, item, last_entry, raise_request, send
+from safeshare.people.identity import read_identity
+from safeshare.web.testing import sign_in_verified
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    client = Client()
+    sign_in_verified(client, user)
+    return client
+
+
+@pytest.fixture
+def w():
+    home, other = AgencyFactory(), AgencyFactory()
+    sender = staff(Role.PRACTITIONER, agency=home)
+    recipient = staff(Role.PRACTITIONER, agency=other)
+    return {
+        "home": home,
+        "other": other,
+        "sender": sender,
+        "recipient": recipient,
+        "child": person_for(sender),
+    }
+
+
+def _item_post(content, **extra):
+    today = clock.today()
+    return {
+        "category": "health",
+        "content": content,
+        "nature": "opinion",
+        "source": "GP letter",
+        "dated_on-day": today.day,
+        "dated_on-month": today.month,
+        "dated_on-year": today.year,
+        "checked_accurate": "on",
+        **extra,
+    }
+
+
+def test_build_a_share_item_by_item_and_the_recipient_sees_only_what_was_kept(w):
+    decision = decision_for(w["sender"], w["child"])
+    client = client_for(w["sender"])
+    base = f"/exchange/shares/new/{decision.pk}/"
+    assert client.get(base).status_code == 200
+    refused = client.post(base + "item/", _item_post("Unchecked", checked_accurate=""))
+    assert refused.status_code == 422 and "Confirm you checked" in refused.content.decode()
+    for content in ("Kept item", "Removed item", "Protected item"):
+        extra = {}
+        if content == "Protected item":
+            extra = {"protected_role": "informant", "protected_identity": "Mr Neighbour"}
+        assert client.post(base + "item/", _item_post(content, **extra)).status_code == 302
+    page = client.get(base).content.decode()
+    assert "Removed item" in page and "Mr Neighbour" not in page
+    assert client.post(base + "item/2/remove/").status_code == 302
+    assert Share.objects.count() == 0  # nothing stored until sent
+    response = client.post(
+        base, {"kind": "disclosure", "recipient": str(w["other"].pk), "access_days": "14"}
+    )
+    assert response.status_code == 302
+    share = Share.objects.get(decision=decision)
+    assert ShareItem.objects.filter(share=share).count() == 2
+    assert last_entry().kind == "share.sent"
+
+    reader = client_for(w["recipient"])
+    page = reader.get(f"/exchange/shares/{share.pk}/").content.decode()
+    assert "Kept item" in page and "Protected item" in page
+    assert "Removed item" not in page and "Mr Neighbour" not in page
+    assert "identity withheld" in page
+    assert read_identity(w["child"]).family_name in page
+    assert ShareView.objects.filter(share=share, channel="page").count() == 1
+    assert last_entry().kind == "share.viewed"
+    assert "Mr Neighbour" in client.get(f"/exchange/shares/{share.pk}/").content.decode()
+    assert ShareView.objects.count() == 1  # the sender's reading is not a recipient view
+
+    assert reader.post(f"/exchange/shares/{share.pk}/acknowledge/").status_code == 302
+    assert last_entry().kind == "share.acknowledged"
+    assert "acknowledged receipt" in reader.get(f"/exchange/shares/{share.pk}/").content.decode()
+
+
+def test_send_without_items_shows_the_error_and_sends_nothing(w):
+    decision = decision_for(w["sender"], w["child"])
+    before = last_entry().seq
+    response = client_for(w["sender"]).post(
+        f"/exchange/shares/new/{decision.pk}/",
+        {"kind": "disclosure", "recipient": str(w["other"].pk), "access_days": "14"},
+    )
+    assert response.status_code == 422
+    assert "Select at least one item" in response.content.decode()
+    assert last_entry().seq == before and not Share.objects.exists()
+
+
+def test_expired_share_page_is_not_found_for_the_recipient(w):
+    share = send(w["sender"], w["child"], w["other"], days=1)
+    with time_machine.travel(clock.now() + datetime.timedelta(days=2)):
+        reader = client_for(w["recipient"])
+        assert reader.get(f"/exchange/shares/{share.pk}/").status_code == 404
+        assert client_for(w["sender"]).get(f"/exchange/shares/{share.pk}/").status_code == 200
+
+
+def test_raise_answer_and_see_status_through_pages(w):
+    client = client_for(w["sender"])
+    url = f"/exchange/requests/new/{w['child'].pk}/"
+    good = {
+        "to_agency": str(w["other"].pk),
+        "purpose": "Strategy meeting",
+        "information_needed": "Health visits",
+        "legal_basis": "children_act_1989_s47",
+        "urgency": "urgent",
+    }
+    before = last_entry().seq
+    bad = client.post(url, {**good, "due_on-day": "1", "due_on-month": "1", "due_on-year": "2020"})
+    assert bad.status_code == 200 and "The due date must be today or later" in bad.content.decode()
+    assert last_entry().seq == before and not InformationRequest.objects.exists()
+    response = client.post(url, good)
+    assert response.status_code == 302
+    request = InformationRequest.objects.get()
+    answerer = client_for(w["recipient"])
+    page = answerer.get(f"/exchange/requests/{request.pk}/").content.decode()
+    assert "Strategy meeting" in page and read_identity(w["child"]).family_name in page
+    decision = decision_for(w["recipient"], w["child"])
+    assert (
+        answerer.post(
+            f"/exchange/requests/{request.pk}/answer/", {"decision": str(decision.pk)}
+        ).status_code
+        == 302
+    )
+    assert last_entry().kind == "request.answered"
+    assert "Answered: will share" in client.get("/exchange/requests/").content.decode()
+
+
+def test_requests_page_lists_overdue_with_constant_queries(w):
+    client = client_for(w["sender"])
+    with time_machine.travel(datetime.datetime(2026, 11, 2, 9, tzinfo=datetime.UTC)):
+        raise_request(w["sender"], w["child"], w["other"], urgency="same_day")
+    with time_machine.travel(datetime.datetime(2026, 11, 4, 9, tzinfo=datetime.UTC)):
+        client = client_for(w["sender"])
+        client.get("/exchange/requests/")
+        with CaptureQueriesContext(connection) as few:
+            page = client.get("/exchange/requests/").content.decode()
+        assert "Overdue" in page
+        for _ in range(5):
+            raise_request(w["sender"], person_for(w["sender"]), w["other"])
+            raise_request(w["recipient"], person_for(w["recipient"]), w["home"])
+        with CaptureQueriesContext(connection) as many:
+            client.get("/exchange/requests/")
+        assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_referral_page_records_the_referral(w):
+    door = AgencyFactory(is_front_door=True)
+    client = client_for(w["sender"])
+    url = f"/exchange/referrals/new/{w['child'].pk}/"
+    assert client.get(url).status_code == 200
+    body = {
+        "harm_basis": "suffering",
+        "reason": "Injuries",
+        "consent_not_sought_reason": "increased_risk_of_significant_harm",
+        **_item_post("Bruises seen"),
+    }
+    assert client.post(url, {**body, "reason": ""}).status_code == 422
+    assert not Referral.objects.exists()
+    response = client.post(url, body)
+    assert response.status_code == 302
+    referral = Referral.objects.get()
+    assert referral.front_door == door
+    assert last_entry().kind == "referral.made"

@@ -1,0 +1,471 @@
+"""Exchange pages: requests in and out, building and reading shares, MASH referrals.
+
+Adapters only: parse → fetch through access → call one service or selector →
+render. A recipient's page view of a share is logged like an API read. While a
+share is being built its items wait in the session sealed under the child's
+key (never in plain text); only the items still selected when it is sent are
+stored and shown to recipients.
+"""
+
+import base64
+import datetime
+import json
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from safeshare.access.actions import Action
+from safeshare.access.fetch import get_person_for
+from safeshare.access.fetch_exchange import get_own_decision_for, get_request_for, get_share_for
+from safeshare.access.policy import can
+from safeshare.access.rules.exchange import ReferralTarget, RequestTarget, ShareSource
+from safeshare.access.rules.roles import CASE_ROLES
+from safeshare.agencies.models import Agency
+from safeshare.core import clock
+from safeshare.core.errors import Forbidden
+from safeshare.exchange import forms, selectors, services
+from safeshare.exchange.models import ViewChannel
+from safeshare.exchange.services.referrals import CONSENT_REASONS
+from safeshare.people.identity import read_identity
+from safeshare.people.sealing import open_text, seal_text
+
+DRAFTS = "exchange_share_drafts"
+
+
+def _require_case_role(request: HttpRequest) -> None:
+    if not request.user.roles & CASE_ROLES or request.user.agency is None:
+        raise Forbidden()
+
+
+def _require(request: HttpRequest, action: Action, obj) -> None:
+    if not can(request.user, action, obj):
+        raise Forbidden()
+
+
+def _other_agencies(request: HttpRequest) -> list[tuple[str, str]]:
+    return [
+        (str(a.pk), a.name)
+        for a in Agency.objects.exclude(pk=request.user.agency.pk).order_by("name")
+    ]
+
+
+def _identity(request: HttpRequest, person) -> object | None:
+    """The child's identity if the user may see the person now, else None."""
+    return read_identity(person) if can(request.user, Action.PERSON_VIEW, person) else None
+
+
+def _decision_aid_url() -> str | None:
+    """The decisions app's decision aid, where the answer is decided and recorded."""
+    try:
+        return reverse("decisions:aid_start")
+    except NoReverseMatch:
+        return None
+
+
+# --- requests ----------------------------------------------------------------------------
+
+
+def requests(request: HttpRequest) -> HttpResponse:
+    """Requests in and out, with their status; overdue ones for both sides."""
+    _require_case_role(request)
+    return render(
+        request,
+        "exchange/requests.html",
+        {
+            "inbox": list(selectors.requests_inbox(request.user)),
+            "outbox": list(selectors.requests_outbox(request.user)),
+            "overdue": list(selectors.requests_overdue(request.user)),
+            "status": selectors.request_status,
+            "labels": selectors.RequestStatus.LABELS,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def request_new(request: HttpRequest, person_id: str) -> HttpResponse:
+    """Ask another agency about a child your agency works with."""
+    subject = get_person_for(request.user, person_id)
+    form = forms.RequestRaiseForm(
+        request.POST if request.method == "POST" else None,
+        agencies=_other_agencies(request),
+        legal_bases=selectors.legal_basis_choices(),
+    )
+    target_agency = None
+    if request.method == "POST" and form.is_valid():
+        target_agency = Agency.objects.filter(pk=form.cleaned_data["to_agency"]).first()
+    _require(
+        request,
+        Action.REQUEST_RAISE,
+        RequestTarget(subject=subject, to_agency=target_agency or Agency(id=uuid.uuid4())),
+    )
+    if target_agency is not None:
+        data = form.cleaned_data
+        try:
+            raised = services.request_raise(
+                actor=request.user,
+                subject=subject,
+                to_agency=target_agency,
+                purpose=data["purpose"],
+                information_needed=data["information_needed"],
+                legal_basis=data["legal_basis"],
+                urgency=data["urgency"],
+                due_on=data["due_on"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            return redirect("exchange:request_detail", request_id=raised.pk)
+    return render(
+        request,
+        "exchange/request_new.html",
+        {"form": form, "subject": subject, "identity": read_identity(subject)},
+    )
+
+
+def request_detail(request: HttpRequest, request_id: str) -> HttpResponse:
+    """A request, its status and, for the agency asked, how to answer it."""
+    found = get_request_for(request.user, request_id)
+    _require(request, Action.REQUEST_VIEW, found)
+    may_answer = can(request.user, Action.REQUEST_ANSWER, found)
+    status = selectors.request_status(found)
+    answer_form = None
+    if may_answer and status in (selectors.RequestStatus.OPEN, selectors.RequestStatus.OVERDUE):
+        answer_form = forms.RequestAnswerForm(decisions=_decision_choices(request, found))
+    return render(
+        request,
+        "exchange/request_detail.html",
+        _request_context(request, found, answer_form=answer_form, status=status),
+    )
+
+
+def _decision_choices(request: HttpRequest, found) -> list[tuple[str, str]]:
+    return [
+        (
+            str(d.pk),
+            f"{d.get_outcome_display()}, decided {d.decided_at:%-d %B %Y %H:%M}",
+        )
+        for d in selectors.decisions_for_answer(request.user, found.subject)
+    ]
+
+
+def _request_context(request: HttpRequest, found, **extra) -> dict:
+    return {
+        "found": found,
+        "text": selectors.request_text(found),
+        "identity": _identity(request, found.subject),
+        "response": selectors.request_response(found),
+        "labels": selectors.RequestStatus.LABELS,
+        "may_withdraw": can(request.user, Action.REQUEST_WITHDRAW, found),
+        "withdraw_form": forms.RequestWithdrawForm(),
+        "decision_aid_url": _decision_aid_url(),
+        **extra,
+    }
+
+
+@require_POST
+def request_answer(request: HttpRequest, request_id: str) -> HttpResponse:
+    """Answer with one of your agency's recorded decisions about the child."""
+    found = get_request_for(request.user, request_id)
+    _require(request, Action.REQUEST_ANSWER, found)
+    form = forms.RequestAnswerForm(request.POST, decisions=_decision_choices(request, found))
+    if form.is_valid():
+        try:
+            decision = get_own_decision_for(request.user, form.cleaned_data["decision"])
+            services.request_answer(actor=request.user, request=found, decision=decision)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            return redirect("exchange:request_detail", request_id=found.pk)
+    context = _request_context(
+        request, found, answer_form=form, status=selectors.request_status(found)
+    )
+    return render(request, "exchange/request_detail.html", context, status=422)
+
+
+@require_POST
+def request_withdraw(request: HttpRequest, request_id: str) -> HttpResponse:
+    found = get_request_for(request.user, request_id)
+    _require(request, Action.REQUEST_WITHDRAW, found)
+    form = forms.RequestWithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.request_withdraw(
+                actor=request.user, request=found, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            return redirect("exchange:request_detail", request_id=found.pk)
+    context = _request_context(request, found, status=selectors.request_status(found))
+    context["withdraw_form"] = form
+    return render(request, "exchange/request_detail.html", context, status=422)
+
+
+# --- building a share --------------------------------------------------------------------
+
+
+def _drafts(request: HttpRequest) -> dict:
+    return request.session.setdefault(DRAFTS, {})
+
+
+def _draft_items(request: HttpRequest, decision) -> list[dict]:
+    """The items waiting in the session for this decision's share, opened."""
+    draft = _drafts(request).get(str(decision.pk), {})
+    items = []
+    for blob in draft.get("items", []):
+        text = open_text(
+            decision.subject,
+            record_id=draft["id"],
+            field="draft_item",
+            blob=base64.b64decode(blob),
+        )
+        if isinstance(text, str):
+            items.append(json.loads(text))
+    return items
+
+
+def _save_draft_items(request: HttpRequest, decision, items: list[dict]) -> None:
+    drafts = _drafts(request)
+    draft = drafts.get(str(decision.pk)) or {"id": str(uuid.uuid4())}
+    draft["items"] = [
+        base64.b64encode(
+            seal_text(
+                decision.subject, record_id=draft["id"], field="draft_item", text=json.dumps(item)
+            )
+        ).decode()
+        for item in items
+    ]
+    drafts[str(decision.pk)] = draft
+    request.session.modified = True
+
+
+def _decision_for_share(request: HttpRequest, decision_id: str):
+    decision = get_own_decision_for(request.user, decision_id)
+    _require(request, Action.SHARE_SEND, ShareSource(decision=decision))
+    return decision
+
+
+@require_http_methods(["GET", "POST"])
+def share_new(request: HttpRequest, decision_id: str) -> HttpResponse:
+    """Build a share from a decision to share: the selected items, recipient, window, kind."""
+    decision = _decision_for_share(request, decision_id)
+    items = _draft_items(request, decision)
+    form = forms.ShareSendForm(
+        request.POST if request.method == "POST" else None, agencies=_other_agencies(request)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            share = services.share_send(
+                actor=request.user,
+                decision=decision,
+                kind=data["kind"],
+                items=[_item_draft(item) for item in items],
+                recipients=[
+                    services.RecipientDraft(
+                        agency=Agency.objects.filter(pk=data["recipient"]).first()
+                    )
+                ],
+                access_until=clock.now() + datetime.timedelta(days=data["access_days"]),
+                onward_sharing_permitted=data["onward_sharing_permitted"],
+                consent_limits=data["consent_limits"],
+                is_file_transfer=data["is_file_transfer"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            _drafts(request).pop(str(decision.pk), None)
+            request.session.modified = True
+            return redirect("exchange:share_detail", share_id=share.pk)
+    return render(
+        request,
+        "exchange/share_new.html",
+        {
+            "form": form,
+            "decision": decision,
+            "items": items,
+            "identity": read_identity(decision.subject) if decision.subject else None,
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+def _item_draft(item: dict) -> services.ItemDraft:
+    return services.ItemDraft(
+        category=item["category"],
+        content=item["content"],
+        nature=item["nature"],
+        source=item["source"],
+        dated_on=datetime.date.fromisoformat(item["dated_on"]),
+        checked_accurate=item["checked_accurate"],
+        protected_role=item.get("protected_role") or "",
+        protected_identity=item.get("protected_identity") or "",
+        disclose_protected_identity=item.get("disclose_protected_identity", False),
+        disclosure_reason=item.get("disclosure_reason") or "",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def share_item_add(request: HttpRequest, decision_id: str) -> HttpResponse:
+    """Select one more item to send (one question set per page)."""
+    decision = _decision_for_share(request, decision_id)
+    form = forms.ItemForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["dated_on"] = data["dated_on"].isoformat()
+        try:
+            services.shares._clean_item(0, _item_draft(data), clock.today(), errors := {})
+            if errors:
+                raise ValidationError({k.removeprefix("items.0."): v for k, v in errors.items()})
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            _save_draft_items(request, decision, [*_draft_items(request, decision), data])
+            return redirect("exchange:share_new", decision_id=decision.pk)
+    return render(
+        request,
+        "exchange/share_item_add.html",
+        {"form": form, "decision": decision},
+        status=422 if form.errors else 200,
+    )
+
+
+@require_POST
+def share_item_remove(request: HttpRequest, decision_id: str, position: int) -> HttpResponse:
+    """Take an item out of the share being built: it will not be sent."""
+    decision = _decision_for_share(request, decision_id)
+    items = _draft_items(request, decision)
+    if 1 <= position <= len(items):
+        del items[position - 1]
+        _save_draft_items(request, decision, items)
+    return redirect("exchange:share_new", decision_id=decision.pk)
+
+
+# --- reading shares ----------------------------------------------------------------------
+
+
+def shares(request: HttpRequest) -> HttpResponse:
+    """Shares your agency sent, and those open to you as a recipient."""
+    _require_case_role(request)
+    return render(
+        request,
+        "exchange/shares.html",
+        {
+            "sent": list(selectors.shares_sent(request.user)),
+            "received": list(selectors.shares_received(request.user)),
+        },
+    )
+
+
+def share_detail(request: HttpRequest, share_id: str) -> HttpResponse:
+    """The sender's full record, or the recipient's view (logged): the selected items only,
+    protected identities withheld, the limits of consent and whether it may be passed on."""
+    share = get_share_for(request.user, share_id)
+    _require(request, Action.SHARE_VIEW, share)
+    services.share_view_record(actor=request.user, share=share, channel=ViewChannel.PAGE)
+    return render(request, "exchange/share_detail.html", _share_context(request, share))
+
+
+def _share_context(request: HttpRequest, share, **extra) -> dict:
+    sender = selectors.share_is_sender(request.user, share)
+    return {
+        "share": share,
+        "sender": sender,
+        "identity": _identity(request, share.subject),
+        "items": selectors.share_items(share, for_sender=sender),
+        "consent_limits": selectors.share_consent_limits(share),
+        "recipients": selectors.share_recipients(share) if sender else [],
+        "views": list(selectors.share_views(share)) if sender else [],
+        "receipt": selectors.share_receipt(share),
+        "may_acknowledge": can(request.user, Action.SHARE_ACKNOWLEDGE, share),
+        "acknowledged": share.acknowledgements.filter(
+            recipient__agency=request.user.agency
+        ).exists(),
+        "may_revoke": can(request.user, Action.SHARE_REVOKE, share) and share.revoked_at is None,
+        "revoke_form": forms.ShareRevokeForm(),
+        **extra,
+    }
+
+
+@require_POST
+def share_acknowledge(request: HttpRequest, share_id: str) -> HttpResponse:
+    share = get_share_for(request.user, share_id)
+    _require(request, Action.SHARE_ACKNOWLEDGE, share)
+    try:
+        services.share_acknowledge(actor=request.user, share=share)
+    except ValidationError:
+        pass  # already acknowledged: the page says so
+    return redirect("exchange:share_detail", share_id=share.pk)
+
+
+@require_POST
+def share_revoke(request: HttpRequest, share_id: str) -> HttpResponse:
+    share = get_share_for(request.user, share_id)
+    _require(request, Action.SHARE_REVOKE, share)
+    form = forms.ShareRevokeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.share_revoke(
+                actor=request.user, share=share, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            return redirect("exchange:share_detail", share_id=share.pk)
+    context = _share_context(request, share, revoke_form=form)
+    return render(request, "exchange/share_detail.html", context, status=422)
+
+
+# --- referrals ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def referral_new(request: HttpRequest, person_id: str) -> HttpResponse:
+    """Refer a child to the children's trust front door (MASH), same day, consent not needed."""
+    subject = get_person_for(request.user, person_id)
+    _require(request, Action.REFERRAL_MAKE, ReferralTarget(subject=subject))
+    labels = dict(selectors.consent_reason_choices())
+    form = forms.ReferralForm(
+        request.POST if request.method == "POST" else None,
+        consent_reasons=[(code, labels.get(code, code)) for code in CONSENT_REASONS],
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            referral = services.referral_make(
+                actor=request.user,
+                subject=subject,
+                harm_basis=data["harm_basis"],
+                reason=data["reason"],
+                consent_not_sought_reason=data["consent_not_sought_reason"],
+                items=[
+                    services.ItemDraft(
+                        category="safeguarding",
+                        content=data["content"],
+                        nature=data["nature"],
+                        source=data["source"],
+                        dated_on=data["dated_on"],
+                        checked_accurate=data["checked_accurate"],
+                    )
+                ],
+            )
+        except ValidationError as error:
+            form.add_service_errors(
+                ValidationError(
+                    {k.removeprefix("items.0."): v for k, v in error.error_dict.items()}
+                )
+                if hasattr(error, "error_dict")
+                else error
+            )
+        else:
+            return redirect("exchange:share_detail", share_id=referral.share_id)
+    return render(
+        request,
+        "exchange/referral_new.html",
+        {"form": form, "subject": subject, "identity": read_identity(subject)},
+        status=422 if form.errors else 200,
+    )
