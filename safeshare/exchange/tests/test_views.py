@@ -14,7 +14,7 @@ from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import AgencyFactory, staff
 from safeshare.core import clock
 from safeshare.exchange.models import InformationRequest, Referral, Share, ShareItem, ShareView
-from safeshare.exchange.tests.helpers import decision_for, item, last_entry, raise_request, send
+from safeshare.exchange.tests.helpers import decision_for, last_entry, raise_request, send
 from safeshare.people.identity import read_identity
 from safeshare.web.testing import sign_in_verified
 
