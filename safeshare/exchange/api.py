@@ -7,9 +7,11 @@ share's items with protected identities withheld.
 """
 
 import datetime
+import json
 import uuid
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from safeshare.access.actions import Action
@@ -452,6 +454,23 @@ def exchange_share_get(request, share_id: str):
     _require(user, Action.SHARE_VIEW, share)
     services.share_view_record(actor=user, share=share, channel=ViewChannel.API)
     return _share_out(user, share)
+
+
+@shares_router.get("/{share_id}/export", response=ShareOut, operation_id="exchange_share_export")
+def exchange_share_export(request, share_id: str):
+    """The share as a document to keep (with its receipt), as a download. A recipient's
+    export carries the selected items only and is logged as a view through export."""
+    user = request.auth
+    share = get_share_for(user, share_id)
+    _require(user, Action.SHARE_VIEW, share)
+    services.share_view_record(actor=user, share=share, channel=ViewChannel.EXPORT)
+    body = _share_out(user, share)
+    response = HttpResponse(
+        json.dumps(ShareOut(**body).model_dump(mode="json"), indent=2),
+        content_type="application/json",
+    )
+    response["Content-Disposition"] = f'attachment; filename="share-{share.pk}.json"'
+    return response
 
 
 @shares_router.post(

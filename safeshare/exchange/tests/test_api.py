@@ -353,7 +353,13 @@ def test_recipient_sees_only_the_selected_items_and_each_read_is_logged(world):
     assert entry.kind == "share.viewed" and entry.payload["share"] == str(share.id)
     assert ShareView.objects.filter(share=share, viewed_by=w["recipient"]).count() == 1
     client.get(f"/api/v1/shares/{share.id}")
-    assert ShareView.objects.filter(share=share).count() == 2
+    assert ShareView.objects.filter(share=share, channel="api").count() == 2
+    export = client.get(f"/api/v1/shares/{share.id}/export")
+    assert export["Content-Disposition"].startswith("attachment")
+    exported = export.content.decode()
+    assert "Selected one" in exported and "Selected two" in exported
+    assert "For another agency" not in exported and "Neighbour" not in exported
+    assert ShareView.objects.filter(share=share, channel="export").count() == 1
     for path in ("/api/v1/shares/received", "/api/v1/requests/inbox"):
         listed = client.get(path).content.decode()
         assert "Selected one" not in listed and "For another agency" not in listed
@@ -363,7 +369,7 @@ def test_recipient_sees_only_the_selected_items_and_each_read_is_logged(world):
     assert "Selected" not in found
     sender_view = two_factor_client(w["sender"]).get(f"/api/v1/shares/{share.id}").json()
     assert sender_view["items"][1]["protected_identity"] == "Neighbour at no 12"
-    assert ShareView.objects.filter(share=share).count() == 2  # the sender's read is no view
+    assert ShareView.objects.filter(share=share).count() == 3  # the sender's read is no view
 
 
 def test_expired_share_answers_like_a_missing_one_to_the_recipient(world):

@@ -199,6 +199,10 @@ ROWS = {
         _get(lambda r, w: f"/api/v1/shares/{r['share'].id}"),
         lambda role, rel: _cell(role, rel, allowed={OWN: CASE, RECIPIENT: CASE}, success=200),
     ),
+    "exchange_share_export": (
+        _get(lambda r, w: f"/api/v1/shares/{r['share'].id}/export"),
+        lambda role, rel: _cell(role, rel, allowed={OWN: CASE, RECIPIENT: CASE}, success=200),
+    ),
     "exchange_share_receipt": (
         _get(lambda r, w: f"/api/v1/shares/{r['share'].id}/receipt"),
         lambda role, rel: _cell(role, rel, allowed={OWN: CASE, RECIPIENT: CASE}, success=200),
