@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("ledger/", include("safeshare.ledger.urls")),
+    path("decisions/", include("safeshare.decisions.urls")),
     path("exchange/", include("safeshare.exchange.urls")),
     path("people/", include("safeshare.people.urls")),
     path("", include("safeshare.web.urls")),

@@ -1,0 +1,498 @@
+"""Decision pages: the decision aid one question per page, the record form, a decision,
+departures to review, advice, and the protocol packs.
+
+Adapters only: parse → fetch through access → call one service or selector →
+render. The aid's state lives in the session (never in a URL): who the
+decision is about, which decision it corrects, and the answer codes so far.
+"""
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from safeshare.access.actions import Action
+from safeshare.access.fetch import get_person_for
+from safeshare.access.fetch_decisions import get_advice_request_for, get_decision_for
+from safeshare.access.policy import can, visible
+from safeshare.access.rules.decisions import ADVISER_ROLES, AdviceTarget, DecisionTarget
+from safeshare.access.rules.roles import CASE_ROLES
+from safeshare.agencies.models import Agency, User
+from safeshare.core import clock
+from safeshare.core.errors import Forbidden, NotFound
+from safeshare.decisions import aid, selectors, services
+from safeshare.decisions.forms import (
+    ANONYMISED,
+    AdviceAskForm,
+    AdviceGiveForm,
+    AidQuestionForm,
+    AidStartForm,
+    DecisionRecordForm,
+    PackChooseForm,
+    ReviewForm,
+)
+from safeshare.decisions.models import AdviceRequest
+from safeshare.people.models import Person
+from safeshare.people.selectors import (
+    parental_responsibility_holders,
+    people_for_agency,
+    person_identities,
+)
+
+SESSION_KEY = "decisions.aid"
+
+
+def _require(user: Any, action: Action, obj: Any = None) -> None:
+    if not can(user, action, obj):
+        raise Forbidden()
+
+
+def _require_case_role(request: HttpRequest) -> None:
+    if request.user.agency is None or not request.user.roles & CASE_ROLES:
+        raise Forbidden()
+
+
+def _children(user: User) -> list[tuple[str, str]]:
+    """The people the user's agency works with, by name, for a choice list."""
+    people = list(
+        people_for_agency(queryset=visible(user, Person.objects.all()), agency=user.agency)
+    )
+    identities = person_identities(people)
+    return [(str(p.pk), identities[p.pk].display_name) for p in people if not p.is_shredded]
+
+
+# ---------------------------------------------------------------------------
+# The aid's state in the session
+# ---------------------------------------------------------------------------
+
+
+def _flow(request: HttpRequest) -> dict:
+    flow = request.session.get(SESSION_KEY)
+    if not isinstance(flow, dict):
+        raise NotFound("decision in progress")
+    return flow
+
+
+def _save_flow(request: HttpRequest, flow: dict) -> None:
+    request.session[SESSION_KEY] = flow
+    request.session.modified = True
+
+
+def _flow_subject(request: HttpRequest, flow: dict) -> Person | None:
+    return get_person_for(request.user, flow["subject"]) if flow.get("subject") else None
+
+
+def _flow_supersedes(request: HttpRequest, flow: dict):
+    return get_decision_for(request.user, flow["supersedes"]) if flow.get("supersedes") else None
+
+
+def _require_flow_allowed(request: HttpRequest, flow: dict) -> Person | None:
+    subject = _flow_subject(request, flow)
+    supersedes = _flow_supersedes(request, flow)
+    if supersedes is not None:
+        _require(request.user, Action.DECISION_SUPERSEDE, supersedes)
+    else:
+        _require(request.user, Action.DECISION_RECORD, DecisionTarget(subject=subject))
+    return subject
+
+
+def _path(pack, answers: dict) -> dict:
+    """Keep only the answers on the path the aid now takes."""
+    kept = aid.questions_answered(pack, answers, as_at=clock.today())
+    return {q.id: answers[q.id] for q in kept}
+
+
+# ---------------------------------------------------------------------------
+# The decision aid
+# ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def aid_start(request: HttpRequest) -> HttpResponse:
+    """Start the decision aid: choose the child, or anonymised information."""
+    _require(request.user, Action.DECISION_RECORD, DecisionTarget(subject=None))
+    form = AidStartForm(request.POST or None, children=_children(request.user))
+    if request.method == "POST" and form.is_valid():
+        about = form.cleaned_data["about"]
+        subject = None if about == ANONYMISED else get_person_for(request.user, about)
+        _require(request.user, Action.DECISION_RECORD, DecisionTarget(subject=subject))
+        _save_flow(
+            request,
+            {"subject": str(subject.pk) if subject else None, "answers": {}, "supersedes": None},
+        )
+        return redirect("decisions:aid_question")
+    return render(request, "decisions/aid_start.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def aid_question(request: HttpRequest, question_id: str | None = None) -> HttpResponse:
+    """One question per page: the next unanswered one, or the one being changed."""
+    flow = _flow(request)
+    _require_flow_allowed(request, flow)
+    pack = selectors.pack_in_force()
+    answers = dict(flow.get("answers") or {})
+    if question_id is None:
+        question = aid.next_question(pack, _path(pack, answers), as_at=clock.today())
+        if question is None:
+            return redirect("decisions:aid_check")
+    else:
+        question = pack.questions.get(question_id)
+        if question is None:
+            raise NotFound("question")
+    initial = {"answer": answers.get(question.id)}
+    form = AidQuestionForm(request.POST or None, question=question, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        answers[question.id] = form.cleaned_data["answer"]
+        flow["answers"] = _path(pack, answers)
+        _save_flow(request, flow)
+        if aid.next_question(pack, flow["answers"], as_at=clock.today()) is None:
+            return redirect("decisions:aid_check")
+        return redirect("decisions:aid_question")
+    return render(
+        request, "decisions/aid_question.html", {"form": form, "question": question, "pack": pack}
+    )
+
+
+def _recommendation(request: HttpRequest, flow: dict):
+    pack = selectors.pack_in_force()
+    try:
+        return pack, aid.recommend(
+            pack,
+            flow.get("answers") or {},
+            as_at=clock.today(),
+            agency_type=request.user.agency.agency_type,
+        )
+    except (aid.IncompleteAnswers, ValidationError):
+        return pack, None
+
+
+def aid_check(request: HttpRequest) -> HttpResponse:
+    """Check your answers, and the aid's recommendation with its reasons."""
+    flow = _flow(request)
+    subject = _require_flow_allowed(request, flow)
+    pack, rec = _recommendation(request, flow)
+    if rec is None:
+        return redirect("decisions:aid_question")
+    rows = [
+        (pack.questions[s.question], pack.questions[s.question].option(s.answer)) for s in rec.path
+    ]
+    return render(
+        request,
+        "decisions/aid_check.html",
+        {"rec": rec, "rows": rows, "pack": pack, "subject": subject, "flow": flow},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def aid_record(request: HttpRequest) -> HttpResponse:
+    """Record the decision: share or not share, equally complete."""
+    flow = _flow(request)
+    subject = _require_flow_allowed(request, flow)
+    supersedes = _flow_supersedes(request, flow)
+    pack, rec = _recommendation(request, flow)
+    if rec is None:
+        return redirect("decisions:aid_question")
+    user = request.user
+    agency = user.agency
+    today = clock.today()
+    givers = []
+    if subject is not None:
+        people = [subject, *parental_responsibility_holders(child=subject, on=today)]
+        identities = person_identities(people)
+        givers = [(str(p.pk), identities[p.pk].display_name) for p in people]
+    agencies = list(Agency.objects.exclude(pk=agency.pk).order_by("name"))
+    advice = list(selectors.advice_available_for_decision(user=user, subject=subject))
+    form = DecisionRecordForm(
+        request.POST or None,
+        pack=pack,
+        lawful_bases=pack.available("lawful_bases", as_at=today, agency_type=agency.agency_type),
+        gateways=pack.available("statutory_gateways", as_at=today),
+        consent_givers=givers,
+        agencies=[(str(a.pk), a.name) for a in agencies],
+        advice=[
+            (str(a.pk), f"Asked {timezone.localtime(a.asked_at):%-d %B %Y %H:%M}") for a in advice
+        ],
+        duty=rec.duty_to_share_in_force,
+        level_from_aid=pack.item("levels_of_need", rec.level_of_need or "") is not None,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        given_by = None
+        if data.get("consent_given_by"):
+            people = [subject, *parental_responsibility_holders(child=subject, on=today)]
+            by_pk = {str(p.pk): p for p in people}
+            given_by = by_pk.get(data["consent_given_by"])
+        given_at = None
+        if data.get("consent_given_at"):
+            given_at = timezone.make_aware(
+                datetime.datetime.combine(data["consent_given_at"], datetime.time.min)
+            )
+        fields = {
+            "answers": rec.answers,
+            "outcome": data["outcome"],
+            "purpose": data["purpose"],
+            "rationale": data["rationale"],
+            "information_considered": data["information_considered"],
+            "level_of_need": data.get("level_of_need", ""),
+            "lawful_basis": data["lawful_basis"],
+            "special_category_condition": data["special_category_condition"],
+            "statutory_gateways": data["statutory_gateways"],
+            "consent_state": data["consent_state"],
+            "consent_given_by": given_by,
+            "consent_given_at": given_at,
+            "consent_not_sought_reason": data["consent_not_sought_reason"],
+            "safeguarding_reason": data["safeguarding_reason"],
+            "recipient_agencies": [a for a in agencies if str(a.pk) in data["recipient_agencies"]],
+            "more_detrimental_to_child": data.get("more_detrimental_to_child"),
+            "more_detrimental_reasoning": data.get("more_detrimental_reasoning", ""),
+            "advice_requests": [a for a in advice if str(a.pk) in data.get("advice_requests", [])],
+        }
+        try:
+            if supersedes is not None:
+                decision = services.decision_supersede(actor=user, decision=supersedes, **fields)
+            else:
+                decision = services.decision_record(
+                    actor=user, subject=subject, anonymised=subject is None, **fields
+                )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            request.session.pop(SESSION_KEY, None)
+            return redirect("decisions:detail", decision_id=decision.pk)
+    return render(
+        request,
+        "decisions/aid_record.html",
+        {"form": form, "rec": rec, "pack": pack, "subject": subject, "supersedes": supersedes},
+    )
+
+
+# ---------------------------------------------------------------------------
+# Decisions
+# ---------------------------------------------------------------------------
+
+
+def decision_list(request: HttpRequest) -> HttpResponse:
+    """Your agency's decisions, newest first."""
+    _require_case_role(request)
+    decisions = list(selectors.decision_list_for_agency(user=request.user)[:200])
+    return render(request, "decisions/list.html", {"decisions": decisions, "title": "Decisions"})
+
+
+def decision_list_for_person(request: HttpRequest, person_id: str) -> HttpResponse:
+    """Your agency's decisions about one person, superseded ones included."""
+    _require_case_role(request)
+    person = get_person_for(request.user, person_id)
+    decisions = list(selectors.decision_list_for_person(user=request.user, person=person))
+    identity = person_identities([person])[person.pk]
+    return render(
+        request,
+        "decisions/list.html",
+        {"decisions": decisions, "title": f"Decisions about {identity.display_name}"},
+    )
+
+
+def decision_detail(request: HttpRequest, decision_id: str) -> HttpResponse:
+    """A decision: pack and version, recommendation and why, departure, reviews, corrections."""
+    decision = get_decision_for(request.user, decision_id)
+    _require(request.user, Action.DECISION_VIEW, decision)
+    decision = selectors.decision_get_detail(decision=decision)
+    text = selectors.decision_text(decision)
+    subject_name = (
+        person_identities([decision.subject])[decision.subject.pk].display_name
+        if decision.subject
+        else None
+    )
+    reviews = [(r, selectors.review_text(r)) for r in decision.reviews.all()]
+    advice = [(a, selectors.advice_text(a)) for a in decision.advice_requests.all()]
+    return render(
+        request,
+        "decisions/detail.html",
+        {
+            "decision": decision,
+            "text": text,
+            "subject_name": subject_name,
+            "reviews": reviews,
+            "advice": advice,
+            "may_supersede": can(request.user, Action.DECISION_SUPERSEDE, decision)
+            and not decision.is_superseded,
+            "may_review": can(request.user, Action.DECISION_REVIEW, decision)
+            and decision.departs_from_recommendation
+            and not reviews,
+        },
+    )
+
+
+@require_POST
+def decision_supersede(request: HttpRequest, decision_id: str) -> HttpResponse:
+    """Start correcting a decision: the aid runs again for the same child."""
+    decision = get_decision_for(request.user, decision_id)
+    _require(request.user, Action.DECISION_SUPERSEDE, decision)
+    _save_flow(
+        request,
+        {
+            "subject": str(decision.subject_id) if decision.subject_id else None,
+            "answers": dict(decision.answers),
+            "supersedes": str(decision.pk),
+        },
+    )
+    return redirect("decisions:aid_check")
+
+
+@require_http_methods(["GET", "POST"])
+def decision_review(request: HttpRequest, decision_id: str) -> HttpResponse:
+    """A safeguarding lead reviews a decision that departs from the recommendation."""
+    decision = get_decision_for(request.user, decision_id)
+    _require(request.user, Action.DECISION_REVIEW, decision)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_review(actor=request.user, decision=decision, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            return redirect("decisions:detail", decision_id=decision.pk)
+    return render(request, "decisions/review.html", {"form": form, "decision": decision})
+
+
+def departures(request: HttpRequest) -> HttpResponse:
+    """Decisions that depart from the aid's recommendation, awaiting your review."""
+    _require_case_role(request)
+    decisions = list(selectors.decision_departures_awaiting_review(user=request.user))
+    return render(request, "decisions/departures.html", {"decisions": decisions})
+
+
+# ---------------------------------------------------------------------------
+# Advice
+# ---------------------------------------------------------------------------
+
+
+def advice_list(request: HttpRequest) -> HttpResponse:
+    """Advice put to you and awaiting your answer, and advice you asked for."""
+    _require_case_role(request)
+    return render(
+        request,
+        "decisions/advice_list.html",
+        {
+            "awaiting": list(selectors.advice_awaiting_answer(user=request.user)),
+            "asked": list(selectors.advice_asked_by(user=request.user)[:100]),
+            "may_ask": can(request.user, Action.ADVICE_REQUEST, AdviceTarget(subject=None)),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def advice_ask(request: HttpRequest) -> HttpResponse:
+    """Ask your safeguarding lead or lead information officer, without naming the child
+    unless you choose to (golden rule 3)."""
+    user = request.user
+    _require(user, Action.ADVICE_REQUEST, AdviceTarget(subject=None))
+    advisers = [
+        u
+        for u in User.objects.filter(
+            membership__agency=user.agency, membership__active=True, is_active=True
+        )
+        .exclude(pk=user.pk)
+        .prefetch_related("membership__role_grants")
+        .select_related("membership")
+        if u.roles & ADVISER_ROLES
+    ]
+    form = AdviceAskForm(
+        request.POST or None,
+        advisers=[(str(u.pk), str(u)) for u in advisers],
+        children=_children(user),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        subject = get_person_for(user, data["subject"]) if data["subject"] else None
+        adviser = next((u for u in advisers if str(u.pk) == data["adviser"]), None)
+        try:
+            advice = services.advice_request(
+                actor=user,
+                adviser=adviser,
+                subject=subject,
+                question=data["question"],
+                identity_revealed=data["identity_revealed"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            return redirect("decisions:advice_detail", advice_id=advice.pk)
+    return render(request, "decisions/advice_ask.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def advice_detail(request: HttpRequest, advice_id: str) -> HttpResponse:
+    """An advice request: the question, the child only if revealed, and the answer."""
+    user = request.user
+    advice = get_advice_request_for(user, advice_id)
+    _require(user, Action.ADVICE_VIEW, advice)
+    may_answer = can(user, Action.ADVICE_GIVE, advice) and not selectors.advice_answered(advice)
+    form = AdviceGiveForm(request.POST or None) if may_answer else None
+    if request.method == "POST":
+        _require(user, Action.ADVICE_GIVE, advice)
+        if form is not None and form.is_valid():
+            try:
+                services.advice_give(actor=user, advice_request=advice, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                return redirect("decisions:advice_detail", advice_id=advice.pk)
+        elif form is None:
+            raise Forbidden()
+    subject = selectors.advice_subject_for(user=user, advice=advice)
+    subject_name = person_identities([subject])[subject.pk].display_name if subject else None
+    advice = AdviceRequest.objects.select_related("response", "asked_by", "adviser").get(
+        pk=advice.pk
+    )
+    return render(
+        request,
+        "decisions/advice_detail.html",
+        {
+            "advice": advice,
+            "text": selectors.advice_text(advice),
+            "subject_name": subject_name,
+            "response": getattr(advice, "response", None),
+            "form": form,
+        },
+    )
+
+
+# ---------------------------------------------------------------------------
+# Protocol packs
+# ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def packs(request: HttpRequest) -> HttpResponse:
+    """The shipped packs, the one in force, review dates, and (partnership officer) choosing."""
+    user = request.user
+    _require(user, Action.PACK_VIEW)
+    may_choose = can(user, Action.PACK_CHOOSE)
+    summaries = selectors.pack_list()
+    form = PackChooseForm(
+        request.POST or None,
+        packs=[(s.pack.id, f"{s.pack.title} (version {s.pack.version})") for s in summaries],
+    )
+    if request.method == "POST":
+        _require(user, Action.PACK_CHOOSE)
+        if form.is_valid():
+            try:
+                services.pack_choose(actor=user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                return redirect("decisions:packs")
+    return render(
+        request,
+        "decisions/packs.html",
+        {
+            "summaries": summaries,
+            "choices": list(selectors.pack_choice_list()[:50]),
+            "form": form if may_choose else None,
+            "today": clock.today(),
+        },
+    )
