@@ -36,6 +36,7 @@ TITLES = {
     409: "Conflict",
     422: "There is a problem with your request",
     429: "Too many requests",
+    503: "Not available",
     500: "Something went wrong",
 }
 
