@@ -391,3 +391,27 @@ def test_bad_input_names_the_field_and_changes_nothing(operation, world):
     response = call(client, recs, world)
     assert_problem(response, status, field)
     assert _counts() == before
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/decisions/departures", "/api/v1/decisions/people/{child}", "/api/v1/advice/awaiting"],
+)
+def test_api_lists_use_a_constant_number_of_queries(path, world, django_assert_max_num_queries):
+    author, lead = world["author_home"], world["lead_home"]
+    child = person_for(author)
+    client = two_factor_client(lead)
+
+    def add():
+        departing_decision(author, child)
+        services.advice_request(actor=author, adviser=lead, subject=child, question="?")
+
+    add()
+    url = path.format(child=child.pk)
+    with django_assert_max_num_queries(40) as few:
+        assert client.get(url).status_code == 200
+    for _ in range(4):
+        add()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert len(response.json()) == 5

@@ -127,3 +127,10 @@ def test_start_up_check_reports_a_bad_pack(monkeypatch, tmp_path):
 def test_start_up_check_refuses_an_unknown_default_pack(settings):
     settings.SAFESHARE_DEFAULT_PACK = "no-such-pack"
     assert [e.id for e in checks.check_protocol_packs(None)] == ["decisions.E003"]
+
+
+def test_pack_outcomes_and_model_choices_agree():
+    from safeshare.decisions.models import AidOutcome
+    from safeshare.decisions.packs import OUTCOMES
+
+    assert set(OUTCOMES) == set(AidOutcome.values)
