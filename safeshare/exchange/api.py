@@ -214,6 +214,18 @@ def exchange_request_answer(request, request_id: str, payload: RequestAnswerIn):
 
 
 @requests_router.post(
+    "/{request_id}/accept", response=RequestOut, operation_id="exchange_request_accept"
+)
+def exchange_request_accept(request, request_id: str):
+    """Take the request on: your agency starts working with the child, so it can decide."""
+    user = request.auth
+    found = get_request_for(user, request_id)
+    _require(user, Action.REQUEST_ANSWER, found)
+    services.request_accept(actor=user, request=found)
+    return _request_out(found)
+
+
+@requests_router.post(
     "/{request_id}/withdraw", response=RequestOut, operation_id="exchange_request_withdraw"
 )
 def exchange_request_withdraw(request, request_id: str, payload: RequestWithdrawIn):

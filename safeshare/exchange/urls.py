@@ -9,6 +9,7 @@ urlpatterns = [
     path("requests/new/<str:person_id>/", views.request_new, name="request_new"),
     path("requests/<str:request_id>/", views.request_detail, name="request_detail"),
     path("requests/<str:request_id>/answer/", views.request_answer, name="request_answer"),
+    path("requests/<str:request_id>/accept/", views.request_accept, name="request_accept"),
     path("requests/<str:request_id>/withdraw/", views.request_withdraw, name="request_withdraw"),
     path("shares/", views.shares, name="shares"),
     path("shares/new/<str:decision_id>/", views.share_new, name="share_new"),

@@ -18,10 +18,10 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from safeshare.access.actions import Action
+from safeshare.access.actions import Action, Relation
 from safeshare.access.fetch import get_person_for
 from safeshare.access.fetch_exchange import get_own_decision_for, get_request_for, get_share_for
-from safeshare.access.policy import can
+from safeshare.access.policy import can, person_relation
 from safeshare.access.rules.exchange import ReferralTarget, RequestTarget, ShareSource
 from safeshare.access.rules.roles import CASE_ROLES
 from safeshare.agencies.models import Agency
@@ -162,6 +162,8 @@ def _request_context(request: HttpRequest, found, **extra) -> dict:
         "may_withdraw": can(request.user, Action.REQUEST_WITHDRAW, found),
         "withdraw_form": forms.RequestWithdrawForm(),
         "decision_aid_url": _decision_aid_url(),
+        "accepted": can(request.user, Action.REQUEST_ANSWER, found)
+        and person_relation(request.user, found.subject) == Relation.OWN_AGENCY,
         **extra,
     }
 
@@ -184,6 +186,19 @@ def request_answer(request: HttpRequest, request_id: str) -> HttpResponse:
         request, found, answer_form=form, status=selectors.request_status(found)
     )
     return render(request, "exchange/request_detail.html", context, status=422)
+
+
+@require_POST
+def request_accept(request: HttpRequest, request_id: str) -> HttpResponse:
+    """Take the request on, so the child is in your agency's scope for the decision aid."""
+    found = get_request_for(request.user, request_id)
+    _require(request, Action.REQUEST_ANSWER, found)
+    try:
+        services.request_accept(actor=request.user, request=found)
+    except ValidationError:
+        pass  # no longer open: the page shows the status
+    aid = _decision_aid_url()
+    return redirect(aid) if aid else redirect("exchange:request_detail", request_id=found.pk)
 
 
 @require_POST

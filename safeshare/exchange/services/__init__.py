@@ -1,7 +1,7 @@
 """The only code that writes exchange records (STYLE §2): requests, shares, referrals."""
 
 from .referrals import front_doors, referral_make
-from .requests import request_answer, request_raise, request_withdraw
+from .requests import request_accept, request_answer, request_raise, request_withdraw
 from .shares import (
     ItemDraft,
     RecipientDraft,
@@ -20,6 +20,7 @@ __all__ = [
     "onward_answer",
     "onward_request",
     "referral_make",
+    "request_accept",
     "request_answer",
     "request_raise",
     "request_withdraw",

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from safeshare.agencies.models import Agency, User
 from safeshare.core import clock
-from safeshare.decisions.models import AidOutcome, ConsentState, Decision, DecisionOutcome
+from safeshare.decisions.models import ConsentState, Decision, DecisionOutcome
 from safeshare.exchange.models import HarmBasis, Referral, ShareKind, Urgency
 from safeshare.ledger.kinds import EntryKind
 from safeshare.people.models import Person
@@ -33,7 +33,6 @@ from ._common import (
 from .shares import ItemDraft, RecipientDraft, _clean_item, _write_share
 
 REFERRAL_WINDOW = datetime.timedelta(days=90)
-DEFAULT_PACK = "current-law-2026"
 # The codes a referral's decision records (catalogued in every shipped pack).
 LEVEL_OF_NEED = "significant_harm"
 LAWFUL_BASIS = "public_task"
@@ -52,18 +51,6 @@ CONSENT_REASONS = (
 def front_doors() -> list[Agency]:
     """Agencies that receive MASH referrals (`Agency.is_front_door`)."""
     return list(Agency.objects.filter(is_front_door=True).order_by("name"))
-
-
-def _pack_in_force() -> tuple[str, str]:
-    from safeshare.decisions.models import ProtocolPackChoice
-    from safeshare.decisions.packs import all_packs
-
-    packs = all_packs()
-    choice = ProtocolPackChoice.objects.order_by("-chosen_at", "-created_at").first()
-    pack_id = choice.pack_id if choice and choice.pack_id in packs else DEFAULT_PACK
-    if pack_id not in packs:
-        pack_id = sorted(packs)[0]
-    return pack_id, packs[pack_id].version
 
 
 @transaction.atomic
@@ -115,12 +102,10 @@ def referral_make(
     now = clock.now()
     decision = _record_decision(
         actor=actor,
-        agency=agency,
         subject=subject,
         front_door=front_door,
         reason=reason,
         consent_reason=consent_not_sought_reason,
-        now=now,
     )
     share = _write_share(
         actor=actor,
@@ -174,51 +159,43 @@ def referral_make(
 def _record_decision(
     *,
     actor: User,
-    agency: Agency,
     subject: Person,
     front_door: Agency,
     reason: str,
     consent_reason: str,
-    now: datetime.datetime,
 ) -> Decision:
-    """The referral's decision to share without consent (App. 2 "Safeguarding", Q4).
+    """The referral's decision to share without consent, through the decisions app.
 
-    Its ledger record is the `referral.made` entry, which names the decision.
+    Protocol App. 2 "Safeguarding" and Q4: significant harm, consent should not
+    be sought, public interest; the decision aid runs on these answers under
+    the pack in force and `decision_record` appends `decision.recorded`.
     """
-    pack_id, version = _pack_in_force()
-    decision_id = uuid.uuid4()
-    explanation = (
-        "Reasonable cause to believe the child is suffering or likely to suffer significant "
-        "harm: consent is not required to refer to the children's trust via MASH "
-        "(Protocol Appendix 2, Safeguarding)."
-    )
-    decision = Decision(
-        id=decision_id,
+    from safeshare.decisions.services import decision_record
+
+    return decision_record(
+        actor=actor,
         subject=subject,
-        agency=agency,
+        answers={
+            "purpose": "yes",
+            "anonymised_suffices": "no",
+            "identifies": "yes",
+            "legal_requirement": "no",
+            "level_of_need": LEVEL_OF_NEED,
+            "confidential": "yes",
+            "consent_safeguarding": "should_not_seek",
+            "consent_not_sought_reason": consent_reason,
+            "public_interest": "yes",
+        },
         outcome=DecisionOutcome.SHARE,
-        decided_by=actor,
-        decided_at=now,
-        pack_id=pack_id,
-        pack_version=version,
-        purpose_enc=seal(subject, decision_id, "purpose", "Referral to the front door (MASH)"),
+        purpose="Referral to the children's trust front door (MASH)",
+        rationale=reason,
+        information_considered="The items sent with the referral.",
         level_of_need=LEVEL_OF_NEED,
-        answers={"referral": "significant_harm"},
-        recommendation=AidOutcome.SHARE_WITHOUT_CONSENT,
-        recommendation_explanation=explanation,
-        required_fields=["purpose", "level_of_need", "rationale", "information_considered"],
-        rationale_enc=seal(subject, decision_id, "rationale", reason),
         lawful_basis=LAWFUL_BASIS,
         special_category_condition=SPECIAL_CATEGORY_CONDITION,
         statutory_gateways=[STATUTORY_GATEWAY],
         consent_state=ConsentState.NOT_SOUGHT,
         consent_not_sought_reason=consent_reason,
         safeguarding_reason=SAFEGUARDING_REASON,
-        information_considered_enc=seal(
-            subject, decision_id, "information_considered", "The items sent with the referral."
-        ),
+        recipient_agencies=[front_door],
     )
-    decision.full_clean()
-    decision.save(force_insert=True)
-    decision.recipient_agencies.add(front_door)
-    return decision

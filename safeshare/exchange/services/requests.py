@@ -193,6 +193,37 @@ def request_raise(
     return request
 
 
+REQUEST_INVOLVEMENT_REASON = "Answering an information request"
+
+
+@transaction.atomic
+def request_accept(*, actor: User, request: InformationRequest):
+    """The requested agency takes the request on: it starts working with the child.
+
+    Deciding needs the child in the agency's own scope (decisions are recorded
+    about children an agency works with), so accepting records an involvement
+    (ADR 0005). Returns the open involvement, new or existing; raises if the
+    request is no longer open.
+    """
+    from safeshare.people.models import Involvement
+    from safeshare.people.services import involvement_start
+
+    errors: Errors = {}
+    agency = actor_agency(actor, errors)
+    if agency is not None and request.requested_agency_id != agency.id:
+        add_error(errors, "request", "Only the agency asked can accept.", "not_requested_agency")
+    _check_open(request, errors)
+    raise_if(errors)
+    existing = Involvement.objects.filter(
+        agency=agency, person=request.subject, ended_on__isnull=True
+    ).first()
+    if existing is not None:
+        return existing
+    return involvement_start(
+        actor=actor, agency=agency, person=request.subject, reason=REQUEST_INVOLVEMENT_REASON
+    )
+
+
 def _check_open(request: InformationRequest, errors: Errors, field: str = "request") -> None:
     if RequestWithdrawal.objects.filter(request=request).exists():
         add_error(errors, field, "This request has been withdrawn.", "request_withdrawn")

@@ -166,6 +166,10 @@ ROWS = {
         ),
         lambda role, rel: _cell(role, rel, allowed={RECIPIENT: ACT}, success=200),
     ),
+    "exchange_request_accept": (
+        _post(lambda r, w: f"/api/v1/requests/{r['request'].id}/accept"),
+        lambda role, rel: _cell(role, rel, allowed={RECIPIENT: ACT}, success=200),
+    ),
     "exchange_request_withdraw": (
         _post(
             lambda r, w: f"/api/v1/requests/{r['request'].id}/withdraw",

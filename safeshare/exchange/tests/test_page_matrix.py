@@ -71,6 +71,12 @@ PAGES = {
         lambda r: {"decision": str(r["decision"].pk)},
         lambda role, rel: _cell(role, rel, allowed={RECIPIENT: ACT}, success=302),
     ),
+    "exchange:request_accept": (
+        lambda r: f"/exchange/requests/{r['request'].pk}/accept/",
+        "post",
+        lambda r: {},
+        lambda role, rel: _cell(role, rel, allowed={RECIPIENT: ACT}, success=302),
+    ),
     "exchange:request_withdraw": (
         lambda r: f"/exchange/requests/{r['request'].pk}/withdraw/",
         "post",

@@ -157,6 +157,21 @@ def test_answer_needs_the_answering_agencys_own_current_decision():
     assert not RequestResponse.objects.exists()
 
 
+def test_accepting_brings_the_child_into_the_answering_agencys_scope():
+    from safeshare.access.policy import person_relation
+
+    home, other, asker, answerer = pair()
+    child = person_for(asker)
+    request = raise_request(asker, child, other)
+    assert person_relation(answerer, child) == "recipient"
+    involvement = services.request_accept(actor=answerer, request=request)
+    assert last_entry().kind == "involvement.started"
+    assert person_relation(answerer, child) == "own_agency"
+    assert services.request_accept(actor=answerer, request=request) == involvement
+    with pytest.raises(ValidationError):
+        services.request_accept(actor=asker, request=request)
+
+
 def test_withdrawal_ends_the_identity_share():
     home, other, asker, answerer = pair()
     child = person_for(asker)
@@ -425,6 +440,9 @@ def test_referral_records_decision_share_and_referral_in_one_flow():
     )
     entry = last_entry()
     assert entry.kind == "referral.made"
+    assert Entry.objects.filter(
+        kind="decision.recorded", payload__decision=str(entry.payload["decision"])
+    ).exists()
     assert entry.payload["referral"] == str(referral.pk)
     assert entry.payload["urgency"] == "same_day"
     decision = referral.decision
