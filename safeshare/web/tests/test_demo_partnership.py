@@ -3,6 +3,7 @@
 import pytest
 
 from safeshare.agencies.models import Agency, AgencyType, Role, RoleGrant
+from safeshare.decisions.models import AdviceRequest, Decision, DecisionOutcome
 from safeshare.ledger.verify import verify_chain
 from safeshare.people.models import Involvement, Person, PersonKind, Relationship
 from safeshare.web.demo import demo_load
@@ -34,7 +35,12 @@ def test_demo_partnership_is_complete_and_loads_once(settings):
     assert Relationship.objects.filter(has_parental_responsibility=True).exists()
     # Every child is worked with by at least one agency.
     assert not Person.objects.filter(kind=PersonKind.CHILD, involvements__isnull=True).exists()
+    decisions = {d.outcome for d in Decision.objects.all()}
+    assert decisions == {DecisionOutcome.SHARE, DecisionOutcome.NOT_SHARE}
+    assert AdviceRequest.objects.exists()
+    decision_count = Decision.objects.count()
     demo_load()
+    assert Decision.objects.count() == decision_count
     assert (
         Person.objects.count(),
         Relationship.objects.count(),
