@@ -437,3 +437,7 @@ class Referral(BaseModel):
 
     def __str__(self) -> str:
         return f"Referral {self.id}"
+
+
+# Informing the subject after a share (issue #4 item 8) lives in its own module.
+from .subject_notifications import *  # noqa: E402, F401, F403
