@@ -93,9 +93,12 @@ def own_database() -> Iterator[str]:
         import psycopg
 
         name = f"safeshare_bench_{os.getpid()}"
-        with psycopg.connect(url, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
         parts = urlsplit(url)
+        # Create and drop through the server's maintenance database: the database
+        # the URL names need not exist (test runs name their own).
+        admin_url = urlunsplit(parts._replace(path="/postgres"))
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
         os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
         try:
             yield os.environ["DATABASE_URL"]
@@ -103,7 +106,7 @@ def own_database() -> Iterator[str]:
             from django.db import connections
 
             connections.close_all()
-            with psycopg.connect(url, autocommit=True) as admin:
+            with psycopg.connect(admin_url, autocommit=True) as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
             os.environ["DATABASE_URL"] = url
     else:
