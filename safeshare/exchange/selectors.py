@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from safeshare.access.policy import active_agency, received_shares, visible
+from safeshare.access.rules.roles import CASE_ROLES
 from safeshare.core import clock
 from safeshare.decisions.models import Decision
 from safeshare.exchange.models import (
@@ -320,3 +321,27 @@ def consent_reason_choices() -> list[tuple[str, str]]:
         for item in pack.catalogue("consent_not_sought_reasons"):
             seen.setdefault(item.code, item.label)
     return list(seen.items())
+
+
+def decisions_awaiting_share(user: Any) -> QuerySet[Decision]:
+    """The agency's decisions to share, in force, that no share carries out yet."""
+    agency = active_agency(user)
+    if agency is None or not user.roles & CASE_ROLES:
+        return Decision.objects.none()
+    return (
+        Decision.objects.filter(agency=agency, outcome="share", subject__isnull=False)
+        .annotate(
+            is_corrected=Exists(Decision.objects.filter(supersedes=OuterRef("pk"))),
+            has_share=Exists(Share.objects.filter(decision=OuterRef("pk"))),
+        )
+        .filter(is_corrected=False, has_share=False)
+        .select_related("subject")
+        .order_by("-decided_at")
+    )
+
+
+def shares_for_answer(user: Any, response: RequestResponse | None) -> list[Share]:
+    """Shares carrying out the answering decision that the user may see."""
+    if response is None:
+        return []
+    return list(visible(user, Share.objects.filter(decision_id=response.decision_id)))

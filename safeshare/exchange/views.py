@@ -153,11 +153,13 @@ def _decision_choices(request: HttpRequest, found) -> list[tuple[str, str]]:
 
 
 def _request_context(request: HttpRequest, found, **extra) -> dict:
+    response = selectors.request_response(found)
     return {
+        "shares": selectors.shares_for_answer(request.user, response),
         "found": found,
         "text": selectors.request_text(found),
         "identity": _identity(request, found.subject),
-        "response": selectors.request_response(found),
+        "response": response,
         "labels": selectors.RequestStatus.LABELS,
         "may_withdraw": can(request.user, Action.REQUEST_WITHDRAW, found),
         "withdraw_form": forms.RequestWithdrawForm(),
@@ -269,8 +271,10 @@ def share_new(request: HttpRequest, decision_id: str) -> HttpResponse:
     """Build a share from a decision to share: the selected items, recipient, window, kind."""
     decision = _decision_for_share(request, decision_id)
     items = _draft_items(request, decision)
+    named = [(str(a.pk), a.name) for a in decision.recipient_agencies.order_by("name")]
     form = forms.ShareSendForm(
-        request.POST if request.method == "POST" else None, agencies=_other_agencies(request)
+        request.POST if request.method == "POST" else None,
+        agencies=named or _other_agencies(request),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -371,6 +375,7 @@ def shares(request: HttpRequest) -> HttpResponse:
         "exchange/shares.html",
         {
             "sent": list(selectors.shares_sent(request.user)),
+            "awaiting": list(selectors.decisions_awaiting_share(request.user)),
             "received": list(selectors.shares_received(request.user)),
         },
     )

@@ -13,6 +13,7 @@ from safeshare.access.tests.helpers import person_for
 from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import AgencyFactory, staff
 from safeshare.core import clock
+from safeshare.exchange import services
 from safeshare.exchange.models import InformationRequest, Referral, Share, ShareItem, ShareView
 from safeshare.exchange.tests.helpers import decision_for, last_entry, raise_request, send
 from safeshare.people.identity import read_identity
@@ -183,3 +184,22 @@ def test_referral_page_records_the_referral(w):
     referral = Referral.objects.get()
     assert referral.front_door == door
     assert last_entry().kind == "referral.made"
+
+
+def test_answered_request_links_the_share_and_unsent_decisions_are_listed(w):
+    asked = raise_request(w["sender"], w["child"], w["other"])
+    decision = decision_for(w["recipient"], w["child"])
+    services.request_answer(actor=w["recipient"], request=asked, decision=decision)
+    answerer = client_for(w["recipient"])
+    assert (
+        f"/exchange/shares/new/{decision.pk}/" in answerer.get("/exchange/shares/").content.decode()
+    )
+    page = answerer.get(f"/exchange/requests/{asked.pk}/").content.decode()
+    assert "Build the share" in page
+    share = send(w["recipient"], w["child"], w["home"], decision=decision)
+    asker_page = client_for(w["sender"]).get(f"/exchange/requests/{asked.pk}/").content.decode()
+    assert f"/exchange/shares/{share.pk}/" in asker_page
+    assert (
+        f"/exchange/shares/new/{decision.pk}/"
+        not in answerer.get("/exchange/shares/").content.decode()
+    )

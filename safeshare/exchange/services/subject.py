@@ -1,0 +1,224 @@
+"""Recording whether the child or family was told about a share (issue #4 item 8)."""
+
+import datetime
+import uuid
+
+from django.db import transaction
+from django.utils import timezone
+
+from safeshare.agencies.models import User
+from safeshare.core import clock
+from safeshare.exchange.models import (
+    InformedMethod,
+    NotInformedReason,
+    Share,
+    ShareOrigin,
+    SubjectNotification,
+    SubjectNotificationOutcome,
+)
+from safeshare.ledger.kinds import EntryKind
+from safeshare.people.models import Person
+from safeshare.people.selectors import parental_responsibility_holders
+
+from ._common import (
+    Errors,
+    actor_agency,
+    add_error,
+    append,
+    check_subject,
+    clean_choice,
+    clean_text,
+    raise_if,
+    seal,
+)
+
+TOLD_SUBJECT = "subject"
+TOLD_PARENTAL_RESPONSIBILITY = "parental_responsibility"
+
+
+def _not_applicable(errors: Errors, field: str, value: object, outcome_label: str) -> None:
+    if value not in (None, ""):
+        add_error(
+            errors,
+            field,
+            f"Leave this empty when the child or family was {outcome_label}.",
+            "not_applicable",
+        )
+
+
+def _clean_informed(
+    *,
+    share: Share,
+    agency_id: object,
+    informed_on: object,
+    method: object,
+    informed_by: User | None,
+    told_person: Person | None,
+    errors: Errors,
+) -> str:
+    """Check when, how, by whom and who was told; return who was told as a code."""
+    today = clock.today()
+    if informed_on is None or informed_on == "":
+        add_error(errors, "informed_on", "Enter the date they were told.", "required")
+    elif isinstance(informed_on, datetime.datetime) or not isinstance(informed_on, datetime.date):
+        add_error(errors, "informed_on", "Enter the date they were told as a date.", "invalid")
+    elif informed_on > today:
+        add_error(errors, "informed_on", "The date must be today or in the past.", "date_in_future")
+    elif informed_on < timezone.localdate(share.sent_at):
+        add_error(
+            errors,
+            "informed_on",
+            "The date must be on or after the day the information was shared.",
+            "before_share",
+        )
+    clean_choice(method, InformedMethod, field="method", label="how they were told", errors=errors)
+    if informed_by is None:
+        add_error(errors, "informed_by", "Choose who told them.", "required")
+    elif informed_by.agency is None or informed_by.agency.pk != agency_id:
+        add_error(
+            errors,
+            "informed_by",
+            "The person who told them must work for the agency that shared.",
+            "informed_by_agency",
+        )
+    if told_person is None:
+        add_error(errors, "told_person", "Choose who was told.", "required")
+        return ""
+    if told_person.pk == share.subject_id:
+        return TOLD_SUBJECT
+    on = informed_on if isinstance(informed_on, datetime.date) else None
+    holders = parental_responsibility_holders(child=share.subject, on=on)
+    if told_person.pk in {person.pk for person in holders}:
+        return TOLD_PARENTAL_RESPONSIBILITY
+    add_error(
+        errors,
+        "told_person",
+        "Choose the child or a person with parental responsibility for them.",
+        "told_person_not_subject_or_parent",
+    )
+    return ""
+
+
+@transaction.atomic
+def subject_notification_record(
+    *,
+    actor: User,
+    share: Share,
+    outcome: str,
+    informed_on: datetime.date | None = None,
+    method: str = "",
+    informed_by: User | None = None,
+    told_person: Person | None = None,
+    reason: str = "",
+    reason_other: str = "",
+) -> SubjectNotification:
+    """Record that the child or family was told of a share, or why they were not.
+
+    Protocol App. 4 ("inform the person that the information has been shared if
+    they were not aware of this and it would not create or increase risk of
+    harm"), App. 2 Q5/Q6 and golden rule 2. Only the sending agency records it,
+    for a share made from a decision. Informed: a date not in the future nor
+    before the share, a method from the list, a member of the sending agency
+    who told them, and the child or a person with parental responsibility
+    (Children Act 1989 s3). Not informed: a reason from the list, explained
+    when "other". A later record is a new row; nothing is edited.
+    """
+    errors: Errors = {}
+    agency = actor_agency(actor, errors)
+    if share is None:
+        add_error(errors, "share", "Choose the share.", "required")
+        raise_if(errors)
+    if agency is not None and share.sender_agency_id != agency.pk:
+        add_error(errors, "share", "Only the agency that shared records this.", "not_sender")
+    elif share.origin != ShareOrigin.DECISION:
+        add_error(
+            errors,
+            "share",
+            "A request's identity share does not need the family to be told.",
+            "share_not_from_decision",
+        )
+    check_subject(share.subject, field="share", errors=errors)
+    outcome = clean_choice(
+        outcome,
+        SubjectNotificationOutcome,
+        field="outcome",
+        label="whether they were told",
+        errors=errors,
+    )
+    told = ""
+    other_text = ""
+    if outcome == SubjectNotificationOutcome.INFORMED:
+        informed_by = actor if informed_by is None else informed_by
+        told = _clean_informed(
+            share=share,
+            agency_id=getattr(agency, "pk", None),
+            informed_on=informed_on,
+            method=method,
+            informed_by=informed_by,
+            told_person=told_person,
+            errors=errors,
+        )
+        _not_applicable(errors, "reason", reason, "told")
+        _not_applicable(errors, "reason_other", (reason_other or "").strip(), "told")
+    elif outcome == SubjectNotificationOutcome.NOT_INFORMED:
+        for name, value in (
+            ("informed_on", informed_on),
+            ("method", method),
+            ("informed_by", informed_by),
+            ("told_person", told_person),
+        ):
+            _not_applicable(errors, name, value, "not told")
+        reason = clean_choice(
+            reason, NotInformedReason, field="reason", label="why they were not told", errors=errors
+        )
+        other_text = clean_text(
+            reason_other,
+            field="reason_other",
+            label="why they were not told",
+            errors=errors,
+            required=reason == NotInformedReason.OTHER,
+        )
+        if other_text and reason != NotInformedReason.OTHER:
+            _not_applicable(errors, "reason_other", other_text, "not told for a listed reason")
+    raise_if(errors)
+    assert agency is not None
+
+    notification_id = uuid.uuid4()
+    informed = outcome == SubjectNotificationOutcome.INFORMED
+    notification = SubjectNotification(
+        id=notification_id,
+        share=share,
+        outcome=outcome,
+        informed_on=informed_on if informed else None,
+        method=method if informed else "",
+        informed_by=informed_by if informed else None,
+        told_person=told_person if informed else None,
+        reason="" if informed else reason,
+        reason_other_enc=(
+            seal(share.subject, notification_id, "reason_other", other_text) if other_text else None
+        ),
+        recorded_by=actor,
+        recorded_at=clock.now(),
+    )
+    notification.full_clean()
+    notification.save(force_insert=True)
+    payload: dict = {"share": str(share.pk), "subject_notification": str(notification.pk)}
+    if informed:
+        assert informed_by is not None and told_person is not None and informed_on is not None
+        payload |= {
+            "informed_on": informed_on.isoformat(),
+            "method": method,
+            "informed_by": f"user:{informed_by.pk}",
+            "told": told,
+            "told_person": told_person.reference,
+        }
+    else:
+        payload |= {"reason": reason}
+    append(
+        kind=EntryKind.SUBJECT_INFORMED if informed else EntryKind.SUBJECT_NOT_INFORMED,
+        actor=actor,
+        agency=agency,
+        subject=share.subject,
+        payload=payload,
+    )
+    return notification
