@@ -337,9 +337,7 @@ def share_item_add(request: HttpRequest, decision_id: str) -> HttpResponse:
         data = dict(form.cleaned_data)
         data["dated_on"] = data["dated_on"].isoformat()
         try:
-            services.shares._clean_item(0, _item_draft(data), clock.today(), errors := {})
-            if errors:
-                raise ValidationError({k.removeprefix("items.0."): v for k, v in errors.items()})
+            services.share_item_check(item=_item_draft(data))
         except ValidationError as error:
             form.add_service_errors(error)
         else:

@@ -15,6 +15,7 @@ from django.db import transaction
 from safeshare.agencies.models import Agency, User
 from safeshare.core import clock
 from safeshare.decisions.models import ConsentState, Decision, DecisionOutcome
+from safeshare.exchange import notify
 from safeshare.exchange.models import HarmBasis, Referral, ShareKind, Urgency
 from safeshare.ledger.kinds import EntryKind
 from safeshare.people.models import Person
@@ -153,6 +154,7 @@ def referral_make(
             "pack_version": decision.pack_version,
         },
     )
+    notify.notify_referral_made(actor=actor, referral=referral)  # emails leave on commit
     return referral
 
 

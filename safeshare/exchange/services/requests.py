@@ -8,6 +8,7 @@ from django.db import transaction
 from safeshare.agencies.models import Agency, User
 from safeshare.core import clock
 from safeshare.decisions.models import Decision
+from safeshare.exchange import notify
 from safeshare.exchange.dates import request_due_on
 from safeshare.exchange.models import (
     CODE_MAX,
@@ -190,6 +191,7 @@ def request_raise(
     # The identity share's receipt is the entry that raised it.
     Share.objects.filter(pk=share.pk).update(sent_entry_seq=entry.seq, sent_entry_hash=entry.hash)
     share.sent_entry_seq, share.sent_entry_hash = entry.seq, entry.hash
+    notify.notify_request_raised(actor=actor, request=request)  # emails leave on commit
     return request
 
 
@@ -269,6 +271,7 @@ def request_answer(
             "outcome": decision.outcome,
         },
     )
+    notify.notify_request_answered(actor=actor, request=request)  # emails leave on commit
     return response
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from safeshare.agencies.models import Agency, AgencyType, User
 from safeshare.core import clock
 from safeshare.decisions.models import Decision, DecisionOutcome
+from safeshare.exchange import notify
 from safeshare.exchange.dates import FILE_TRANSFER_SCHOOL_DAYS, add_working_days
 from safeshare.exchange.models import (
     ItemCategory,
@@ -156,6 +157,14 @@ def _clean_item(index: int, item: ItemDraft, today: datetime.date, errors: Error
     return cleaned
 
 
+def share_item_check(*, item: ItemDraft) -> None:
+    """Check one item before it joins a share being built (the rules `share_send` applies
+    to each item: Protocol 5.2 Accurate); raises ValidationError naming the item's fields."""
+    errors: Errors = {}
+    _clean_item(0, item, clock.today(), errors)
+    raise_if({field.removeprefix("items.0."): found for field, found in errors.items()})
+
+
 def _clean_recipients(
     recipients: list[RecipientDraft],
     agency: Agency | None,
@@ -290,7 +299,7 @@ def share_send(
         receipt_due_on = add_working_days(today, FILE_TRANSFER_SCHOOL_DAYS)
     raise_if(errors)
     assert agency is not None and subject is not None
-    return _write_share(
+    share = _write_share(
         actor=actor,
         agency=agency,
         decision=decision,
@@ -305,6 +314,8 @@ def share_send(
         items=cleaned,
         recipients=recipients,
     )
+    notify.notify_share_sent(actor=actor, share=share)  # emails leave on commit (item 9)
+    return share
 
 
 def _write_share(

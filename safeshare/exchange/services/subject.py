@@ -73,16 +73,16 @@ def _clean_informed(
         )
     clean_choice(method, InformedMethod, field="method", label="how they were told", errors=errors)
     if informed_by is None:
-        add_error(errors, "informed_by", "Choose who told them.", "required")
+        add_error(errors, "informed_by_id", "Choose who told them.", "required")
     elif informed_by.agency is None or informed_by.agency.pk != agency_id:
         add_error(
             errors,
-            "informed_by",
+            "informed_by_id",
             "The person who told them must work for the agency that shared.",
             "informed_by_agency",
         )
     if told_person is None:
-        add_error(errors, "told_person", "Choose who was told.", "required")
+        add_error(errors, "told_person_id", "Choose who was told.", "required")
         return ""
     if told_person.pk == share.subject_id:
         return TOLD_SUBJECT
@@ -92,7 +92,7 @@ def _clean_informed(
         return TOLD_PARENTAL_RESPONSIBILITY
     add_error(
         errors,
-        "told_person",
+        "told_person_id",
         "Choose the child or a person with parental responsibility for them.",
         "told_person_not_subject_or_parent",
     )
@@ -164,8 +164,8 @@ def subject_notification_record(
         for name, value in (
             ("informed_on", informed_on),
             ("method", method),
-            ("informed_by", informed_by),
-            ("told_person", told_person),
+            ("informed_by_id", informed_by),
+            ("told_person_id", told_person),
         ):
             _not_applicable(errors, name, value, "not told")
         reason = clean_choice(

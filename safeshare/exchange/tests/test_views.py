@@ -203,3 +203,20 @@ def test_answered_request_links_the_share_and_unsent_decisions_are_listed(w):
         f"/exchange/shares/new/{decision.pk}/"
         not in answerer.get("/exchange/shares/").content.decode()
     )
+
+
+def test_item_disclosing_a_protected_identity_needs_a_reason_on_the_page(w):
+    decision = decision_for(w["sender"], w["child"])
+    response = client_for(w["sender"]).post(
+        f"/exchange/shares/new/{decision.pk}/item/",
+        _item_post(
+            "Seen by a neighbour",
+            protected_role="neighbour",
+            protected_identity="Number 14",
+            disclose_protected_identity="on",
+        ),
+    )
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "Enter why the recipient needs the protected person" in page
+    assert 'href="#id_disclosure_reason"' in page
