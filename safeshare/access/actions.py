@@ -32,6 +32,9 @@ class Action(StrEnum):
     ADVICE_VIEW = "advice.view"
     ADVICE_REQUEST = "advice.request"  # object: access.rules.decisions.AdviceTarget
     ADVICE_GIVE = "advice.give"
+    # Informing the child or family after a share (issue #4 item 8): the sending agency only.
+    SUBJECT_NOTIFICATION_VIEW = "subject_notification.view"
+    SUBJECT_NOTIFICATION_RECORD = "subject_notification.record"  # object: SubjectTarget
     # Protocol packs (no case content): everyone reads; the partnership officer chooses.
     PACK_VIEW = "pack.view"
     PACK_CHOOSE = "pack.choose"

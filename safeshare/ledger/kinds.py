@@ -45,3 +45,8 @@ class EntryKind(models.TextChoices):
     ADVICE_REQUESTED = "advice.requested", "Advice requested"
     ADVICE_GIVEN = "advice.given", "Advice given"
     PACK_CHOSEN = "pack.chosen", "Protocol pack chosen"
+    # Informing the subject and email notifications (issue #4 items 8, 9).
+    SUBJECT_INFORMED = "subject.informed", "Child or family informed of a share"
+    SUBJECT_NOT_INFORMED = "subject.not_informed", "Child or family not informed of a share"
+    NOTIFICATION_SENT = "notification.sent", "Email notification queued"
+    NOTIFICATION_FAILED = "notification.failed", "Email notification failed"
