@@ -7,6 +7,8 @@ the decision record, requests, building a share, reading and acknowledging it.
 axe-core checks every screen for WCAG 2.x A and AA.
 """
 
+import datetime
+
 import pytest
 
 from safeshare.access.tests.helpers import person_for
@@ -15,7 +17,8 @@ from safeshare.agencies.tests.factories import AgencyFactory, staff
 from safeshare.core import clock
 from safeshare.decisions import aid, selectors
 from safeshare.decisions.models import Decision
-from safeshare.decisions.tests.helpers import NOT_SHARE_EARLY_HELP
+from safeshare.decisions.tests.helpers import NOT_SHARE_EARLY_HELP, SHARE_WITHOUT_CONSENT
+from safeshare.exchange.models import Share
 from safeshare.ledger.kinds import EntryKind
 from safeshare.ledger.models import Entry
 from safeshare.people.identity import read_identity
@@ -96,3 +99,134 @@ def test_a_practitioner_records_a_decision_not_to_share_with_reasons(live_server
     assert entry.agency_ref == str(author.agency.pk)
     assert "Parents refused" not in str(entry.payload) and name not in str(entry.payload)
     walk.finish()
+
+
+ITEMS = [
+    ("education", "Attendance fell to 61% this term", "fact", "Attendance register"),
+    ("family", "A neighbour's account of shouting at night", "opinion", "Neighbour, by phone"),
+    ("safeguarding", "Bruising seen on the left forearm on 3 March", "fact", "Class teacher"),
+]
+UNSELECTED = ITEMS[1][1]
+
+
+def add_item(walk: Walk, page, decision_id, category, content, nature, source) -> None:
+    walk.follow(page, "Add an item", path=f"/exchange/shares/new/{decision_id}/item/")
+    page.check(f"input[name=category][value='{category}']")
+    page.fill("#id_content", content)
+    page.check(f"input[name=nature][value='{nature}']")
+    page.fill("#id_source", source)
+    dated = clock.today() - datetime.timedelta(days=3)
+    page.fill("#id_dated_on-day", str(dated.day))
+    page.fill("#id_dated_on-month", str(dated.month))
+    page.fill("#id_dated_on-year", str(dated.year))
+    page.check("input[name=checked_accurate]")
+    walk.press(page, "Add item", path=f"/exchange/shares/new/{decision_id}/")
+    assert content in page.locator("main").inner_text()
+
+
+def test_the_main_loop_from_request_to_acknowledged_share(live_server, browser):
+    school = AgencyFactory(agency_type=AgencyType.SCHOOL, name="Riverside Primary School")
+    trust = AgencyFactory(agency_type=AgencyType.CHILDRENS_TRUST, name="Children's Trust")
+    asker = staff(Role.PRACTITIONER, agency=school)
+    decider = staff(Role.PRACTITIONER, agency=trust)
+    for user in (asker, decider):
+        totp_device(user)
+    child = person_for(asker)
+    name = read_identity(child).display_name
+    walk = Walk(browser, live_server.url)
+
+    # Agency A's practitioner asks agency B about the child.
+    a = walk.person()
+    walk.sign_in(a, asker)
+    walk.follow(a, "Children and families your agency works with", path="/people/")
+    walk.follow(a, name, path=f"/people/{child.pk}/", heading=name)
+    # The person page has no "Ask another agency" link yet: go to the request page itself.
+    walk.goto(a, f"/exchange/requests/new/{child.pk}/")
+    a.select_option("#id_to_agency", str(trust.pk))
+    a.fill("#id_purpose", "Bruising seen at school; deciding whether to refer")
+    a.fill("#id_information_needed", "Any involvement with the family in the last year")
+    a.select_option("#id_legal_basis", "public_task")
+    a.check("input[name=urgency][value=urgent]")
+    walk.press(a, "Send request", heading="Information request")
+    request_path = a.url.removeprefix(live_server.url)
+    walk.sign_out(a)
+
+    # Agency B's practitioner opens it from the inbox, takes it on and decides.
+    b = walk.person()
+    walk.sign_in(b, decider)
+    walk.follow(b, "Information requests", path="/exchange/requests/")
+    inbox = b.locator("table", has=b.locator("caption", has_text="Asked of your agency"))
+    walk.click(b, inbox.get_by_role("link"), path=request_path, heading="Information request")
+    assert name in b.locator("main").inner_text()
+    walk.press(b, "Take on and decide", path="/decisions/aid/")
+    b.select_option("#id_about", str(child.pk))
+    walk.press(b, "Continue", path="/decisions/aid/question/")
+    answer_the_aid(walk, b, SHARE_WITHOUT_CONSENT)
+    assert b.locator("h2", has_text="Recommendation").inner_text() == (
+        "Recommendation: Share without consent"
+    )
+    walk.press(b, "Continue to record your decision", path="/decisions/aid/record/")
+    b.check("input[name=outcome][value=share]")
+    b.fill("#id_purpose", "To help the school decide on a referral")
+    b.fill("#id_information_considered", "Our records of the family this year")
+    b.fill("#id_rationale", "Bruising and falling attendance: the school needs our history")
+    b.select_option("#id_lawful_basis", "public_task")
+    b.select_option(
+        "#id_special_category_condition", "safeguarding_children_and_individuals_at_risk"
+    )
+    b.check("input[name=statutory_gateways][value=children_act_1989_s47]")
+    b.check("input[name=consent_state][value=not_sought]")
+    b.select_option("#id_consent_not_sought_reason", "increased_risk_of_significant_harm")
+    b.select_option("#id_safeguarding_reason", "reasonable_cause_significant_harm")
+    b.check(f"input[name=recipient_agencies][value='{school.pk}']")
+    walk.press(b, "Record decision", heading="Decision: Share")
+    decision = Decision.objects.get()
+
+    # B answers the request with the decision and builds the share.
+    walk.follow(b, "Home", path="/")
+    walk.follow(b, "Information requests", path="/exchange/requests/")
+    walk.click(b, inbox.get_by_role("link"), path=request_path)
+    b.check(f"input[name=decision][value='{decision.pk}']")
+    walk.press(b, "Send answer", path=request_path)
+    walk.follow(b, "Build the share", path=f"/exchange/shares/new/{decision.pk}/")
+    for item in ITEMS:
+        add_item(walk, b, decision.pk, *item)
+    walk.press(b, "Remove item 2", path=f"/exchange/shares/new/{decision.pk}/")
+    assert UNSELECTED not in b.locator("main").inner_text()
+    b.check("input[name=kind][value=sharing]")
+    b.select_option("#id_recipient", str(school.pk))
+    walk.press(b, "Send share", heading=name)
+    share = Share.objects.get(decision=decision)
+    assert b.url == f"{live_server.url}/exchange/shares/{share.pk}/"
+
+    # A's practitioner signs in again, sees only the selected items, acknowledges.
+    a = walk.person()
+    walk.sign_in(a, asker)
+    walk.follow(a, "Shares sent and received", path="/exchange/shares/")
+    walk.click(a, a.get_by_role("link", name="Sharing from Children's Trust"))
+    assert a.url == f"{live_server.url}/exchange/shares/{share.pk}/"
+    shown = a.locator("main").inner_text()
+    assert ITEMS[0][1] in shown and ITEMS[2][1] in shown
+    assert UNSELECTED not in a.content()
+    walk.press(a, "Acknowledge receipt", path=f"/exchange/shares/{share.pk}/")
+    assert "Your agency has acknowledged receipt." in a.locator("main").inner_text()
+
+    seconds = walk.seconds
+    print(f"main walk: {walk.screens} screens, {seconds:.1f} s")
+    print(f"  (not counted: {walk.waited:.1f} s waiting for a fresh sign-in code)")
+    walk.finish()
+
+    assert share.decision == decision and share.sender_agency == trust
+    assert share.items.count() == 2
+    assert [r.agency for r in share.recipients.all()] == [school]
+    kinds = list(Entry.objects.order_by("seq").values_list("kind", flat=True))
+    for kind in (
+        EntryKind.REQUEST_RAISED,
+        EntryKind.DECISION_RECORDED,
+        EntryKind.REQUEST_ANSWERED,
+        EntryKind.SHARE_SENT,
+        EntryKind.SHARE_VIEWED,
+        EntryKind.SHARE_ACKNOWLEDGED,
+    ):
+        assert kind in kinds, kind
+    assert kinds.index(EntryKind.SHARE_SENT) < kinds.index(EntryKind.SHARE_ACKNOWLEDGED)
