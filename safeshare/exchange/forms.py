@@ -205,3 +205,20 @@ class ReferralForm(GovukForm):
     def __init__(self, *args, consent_reasons=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["consent_not_sought_reason"].choices = list(consent_reasons)
+
+
+class OnwardRequestForm(GovukForm):
+    proposed_recipient = forms.ChoiceField(
+        label="Who do you want to pass it on to?",
+        error_messages={"required": "Select the agency"},
+    )
+    purpose = forms.CharField(
+        label="Why do you want to pass it on?",
+        max_length=5000,
+        widget=TEXTAREA,
+        error_messages={"required": "Enter why you want to pass it on"},
+    )
+
+    def __init__(self, *args, agencies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposed_recipient"].choices = [("", "Choose an agency"), *agencies]

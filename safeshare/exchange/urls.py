@@ -22,5 +22,7 @@ urlpatterns = [
     path("shares/<str:share_id>/", views.share_detail, name="share_detail"),
     path("shares/<str:share_id>/acknowledge/", views.share_acknowledge, name="share_acknowledge"),
     path("shares/<str:share_id>/revoke/", views.share_revoke, name="share_revoke"),
+    path("shares/<str:share_id>/onward/", views.onward_new, name="onward_new"),
+    path("onward/<str:onward_id>/", views.onward_detail, name="onward_detail"),
     path("referrals/new/<str:person_id>/", views.referral_new, name="referral_new"),
 ]

@@ -20,7 +20,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from safeshare.access.actions import Action, Relation
 from safeshare.access.fetch import get_person_for
-from safeshare.access.fetch_exchange import get_own_decision_for, get_request_for, get_share_for
+from safeshare.access.fetch_exchange import (
+    get_onward_request_for,
+    get_own_decision_for,
+    get_request_for,
+    get_share_for,
+)
 from safeshare.access.policy import can, person_relation
 from safeshare.access.rules.exchange import ReferralTarget, RequestTarget, ShareSource
 from safeshare.access.rules.roles import CASE_ROLES
@@ -143,12 +148,16 @@ def request_detail(request: HttpRequest, request_id: str) -> HttpResponse:
 
 
 def _decision_choices(request: HttpRequest, found) -> list[tuple[str, str]]:
+    return _decision_choices_for(request, found.subject)
+
+
+def _decision_choices_for(request: HttpRequest, subject) -> list[tuple[str, str]]:
     return [
         (
             str(d.pk),
             f"{d.get_outcome_display()}, decided {d.decided_at:%-d %B %Y %H:%M}",
         )
-        for d in selectors.decisions_for_answer(request.user, found.subject)
+        for d in selectors.decisions_for_answer(request.user, subject)
     ]
 
 
@@ -374,6 +383,7 @@ def shares(request: HttpRequest) -> HttpResponse:
         {
             "sent": list(selectors.shares_sent(request.user)),
             "awaiting": list(selectors.decisions_awaiting_share(request.user)),
+            "onward": list(selectors.onward_requests_for(request.user)),
             "received": list(selectors.shares_received(request.user)),
         },
     )
@@ -404,6 +414,7 @@ def _share_context(request: HttpRequest, share, **extra) -> dict:
             recipient__agency=request.user.agency
         ).exists(),
         "may_revoke": can(request.user, Action.SHARE_REVOKE, share) and share.revoked_at is None,
+        "may_ask_onward": can(request.user, Action.ONWARD_REQUEST, share),
         "revoke_form": forms.ShareRevokeForm(),
         **extra,
     }
@@ -436,6 +447,80 @@ def share_revoke(request: HttpRequest, share_id: str) -> HttpResponse:
             return redirect("exchange:share_detail", share_id=share.pk)
     context = _share_context(request, share, revoke_form=form)
     return render(request, "exchange/share_detail.html", context, status=422)
+
+
+# --- onward disclosure ------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def onward_new(request: HttpRequest, share_id: str) -> HttpResponse:
+    """A recipient asks the source agency before passing a share on (secondary disclosure)."""
+    share = get_share_for(request.user, share_id)
+    _require(request, Action.ONWARD_REQUEST, share)
+    agencies = [(k, v) for k, v in _other_agencies(request) if k != str(share.sender_agency_id)]
+    form = forms.OnwardRequestForm(
+        request.POST if request.method == "POST" else None, agencies=agencies
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            onward = services.onward_request(
+                actor=request.user,
+                share=share,
+                proposed_recipient=Agency.objects.filter(
+                    pk=form.cleaned_data["proposed_recipient"]
+                ).first(),
+                purpose=form.cleaned_data["purpose"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            return redirect("exchange:onward_detail", onward_id=onward.pk)
+    return render(
+        request,
+        "exchange/onward_new.html",
+        {"form": form, "share": share},
+        status=422 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def onward_detail(request: HttpRequest, onward_id: str) -> HttpResponse:
+    """The request to pass a share on; the source agency answers with one of its decisions."""
+    onward = get_onward_request_for(request.user, onward_id)
+    _require(request, Action.ONWARD_VIEW, onward)
+    answer = getattr(onward, "answer", None) if hasattr(onward, "answer") else None
+    form = None
+    if answer is None and can(request.user, Action.ONWARD_ANSWER, onward):
+        choices = _decision_choices_for(request, onward.share.subject)
+        form = forms.RequestAnswerForm(
+            request.POST if request.method == "POST" else None, decisions=choices
+        )
+        form.fields["decision"].label = "Which of your agency's decisions answers this?"
+        if request.method == "POST" and form.is_valid():
+            try:
+                decision = get_own_decision_for(request.user, form.cleaned_data["decision"])
+                services.onward_answer(actor=request.user, onward=onward, decision=decision)
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                return redirect("exchange:onward_detail", onward_id=onward.pk)
+    elif request.method == "POST":
+        raise Forbidden()
+    purpose = open_text(
+        onward.share.subject, record_id=onward.pk, field="purpose", blob=onward.purpose_enc
+    )
+    return render(
+        request,
+        "exchange/onward_detail.html",
+        {
+            "onward": onward,
+            "purpose": purpose,
+            "answer": answer,
+            "form": form,
+            "decision_aid_url": _decision_aid_url(),
+        },
+        status=422 if form is not None and form.errors else 200,
+    )
 
 
 # --- referrals ---------------------------------------------------------------------------

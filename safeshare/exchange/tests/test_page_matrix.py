@@ -113,6 +113,19 @@ PAGES = {
         lambda r: {},
         lambda role, rel: _cell(role, rel, allowed={RECIPIENT: ACT}, success=302),
     ),
+    "exchange:onward_new": (
+        lambda r: f"/exchange/shares/{r['share'].pk}/onward/",
+        "get",
+        None,
+        lambda role, rel: _cell(role, rel, allowed={RECIPIENT: ACT}, success=200),
+    ),
+    "exchange:onward_detail": (
+        lambda r: f"/exchange/onward/{r['onward'].pk}/",
+        "post",
+        lambda r: {"decision": str(r["decision"].pk)},
+        # Both sides see it; only the source agency answers (own relation: source).
+        lambda role, rel: _cell(role, rel, allowed={OWN: ACT}, success=302),
+    ),
     "exchange:share_revoke": (
         lambda r: f"/exchange/shares/{r['share'].pk}/revoke/",
         "post",
@@ -141,3 +154,4 @@ def test_page_matrix(page, role, world):  # noqa: F811
         if response.status_code != expected(role, relation):
             failures.append((relation, response.status_code, expected(role, relation)))
     assert failures == []
+

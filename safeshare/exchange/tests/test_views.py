@@ -220,3 +220,25 @@ def test_item_disclosing_a_protected_identity_needs_a_reason_on_the_page(w):
     page = response.content.decode()
     assert "Enter why the recipient needs the protected person" in page
     assert 'href="#id_disclosure_reason"' in page
+
+
+def test_onward_disclosure_through_pages(w):
+    third = AgencyFactory()
+    share = send(w["sender"], w["child"], w["other"])
+    asker = client_for(w["recipient"])
+    assert "Ask " in asker.get(f"/exchange/shares/{share.pk}/").content.decode()
+    url = f"/exchange/shares/{share.pk}/onward/"
+    before = last_entry().seq
+    assert asker.post(url, {"proposed_recipient": str(third.pk), "purpose": ""}).status_code == 422
+    assert last_entry().seq == before
+    response = asker.post(url, {"proposed_recipient": str(third.pk), "purpose": "Refer on"})
+    assert response.status_code == 302
+    assert last_entry().kind == "onward.requested"
+    detail = response["Location"]
+    assert "Refer on" in asker.get(detail).content.decode()
+    source = client_for(w["sender"])
+    decision = decision_for(w["sender"], w["child"])
+    assert source.post(detail, {"decision": str(decision.pk)}).status_code == 302
+    assert last_entry().kind == "onward.answered"
+    assert "Share" in asker.get(detail).content.decode()
+    assert asker.post(detail, {"decision": str(decision.pk)}).status_code == 403
