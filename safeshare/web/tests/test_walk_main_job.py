@@ -19,6 +19,7 @@ from safeshare.decisions import aid, selectors
 from safeshare.decisions.models import Decision
 from safeshare.decisions.tests.helpers import NOT_SHARE_EARLY_HELP, SHARE_WITHOUT_CONSENT
 from safeshare.exchange.models import Share
+from safeshare.exchange.subject_notifications import SubjectNotification
 from safeshare.ledger.kinds import EntryKind
 from safeshare.ledger.models import Entry
 from safeshare.people.identity import read_identity
@@ -124,7 +125,7 @@ def add_item(walk: Walk, page, decision_id, category, content, nature, source) -
     assert content in page.locator("main").inner_text()
 
 
-def test_the_main_loop_from_request_to_acknowledged_share(live_server, browser):
+def test_the_main_loop_from_request_to_the_family_told(live_server, browser):
     school = AgencyFactory(agency_type=AgencyType.SCHOOL, name="Riverside Primary School")
     trust = AgencyFactory(agency_type=AgencyType.CHILDRENS_TRUST, name="Children's Trust")
     asker = staff(Role.PRACTITIONER, agency=school)
@@ -211,6 +212,26 @@ def test_the_main_loop_from_request_to_acknowledged_share(live_server, browser):
     walk.press(a, "Acknowledge receipt", path=f"/exchange/shares/{share.pk}/")
     assert "Your agency has acknowledged receipt." in a.locator("main").inner_text()
 
+    # B, still signed in, sees the receipt and records that the family was told.
+    share_path = f"/exchange/shares/{share.pk}/"
+    walk.follow(b, "Home", path="/")
+    walk.follow(b, "Shares sent and received", path="/exchange/shares/")
+    walk.click(b, b.get_by_role("link", name="Sharing to Riverside Primary School"))
+    assert b.url == f"{live_server.url}{share_path}"
+    assert "Riverside Primary School: acknowledged" in b.locator("main").inner_text()
+    informing = f"/exchange/informing/{share.pk}/"
+    walk.follow(b, "Record whether the child or family was told about this share", path=informing)
+    b.check("input[name=outcome][value=informed]")
+    walk.press(b, "Continue", path=f"{informing}?outcome=informed", heading="They were told")
+    today = clock.today()
+    b.fill("#id_informed_on-day", str(today.day))
+    b.fill("#id_informed_on-month", str(today.month))
+    b.fill("#id_informed_on-year", str(today.year))
+    b.check("input[name=method][value=in_person]")
+    b.check(f"input[name=told_person_id][value='{child.pk}']")
+    walk.press(b, "Record", path=informing)
+    assert "Nothing yet" not in b.locator("main").inner_text()
+
     seconds = walk.seconds
     print(f"main walk: {walk.screens} screens, {seconds:.1f} s")
     print(f"  (not counted: {walk.waited:.1f} s waiting for a fresh sign-in code)")
@@ -230,3 +251,8 @@ def test_the_main_loop_from_request_to_acknowledged_share(live_server, browser):
     ):
         assert kind in kinds, kind
     assert kinds.index(EntryKind.SHARE_SENT) < kinds.index(EntryKind.SHARE_ACKNOWLEDGED)
+    told = SubjectNotification.objects.get(share=share)
+    assert told.outcome == "informed" and told.method == "in_person"
+    assert told.told_person == child and told.informed_by == decider
+    assert told.recorded_by == decider and told.informed_on == today
+    assert kinds[-1] == EntryKind.SUBJECT_INFORMED
