@@ -20,6 +20,7 @@ from safeshare.access.fetch import get_person_for
 from safeshare.access.fetch_decisions import get_advice_request_for, get_decision_for
 from safeshare.access.policy import can, visible
 from safeshare.access.rules.decisions import ADVISER_ROLES, AdviceTarget, DecisionTarget
+from safeshare.access.rules.exchange import ShareSource
 from safeshare.access.rules.roles import CASE_ROLES
 from safeshare.agencies.models import Agency, User
 from safeshare.core import clock
@@ -35,7 +36,7 @@ from safeshare.decisions.forms import (
     PackChooseForm,
     ReviewForm,
 )
-from safeshare.decisions.models import AdviceRequest
+from safeshare.decisions.models import AdviceRequest, DecisionOutcome
 from safeshare.people.models import Person
 from safeshare.people.selectors import (
     parental_responsibility_holders,
@@ -115,7 +116,12 @@ def _path(pack, answers: dict) -> dict:
 def aid_start(request: HttpRequest) -> HttpResponse:
     """Start the decision aid: choose the child, or anonymised information."""
     _require(request.user, Action.DECISION_RECORD, DecisionTarget(subject=None))
-    form = AidStartForm(request.POST or None, children=_children(request.user))
+    # A person page links here with ?person=<id> (an opaque id, never personal data).
+    form = AidStartForm(
+        request.POST or None,
+        children=_children(request.user),
+        initial={"about": request.GET.get("person", "")},
+    )
     if request.method == "POST" and form.is_valid():
         about = form.cleaned_data["about"]
         subject = None if about == ANONYMISED else get_person_for(request.user, about)
@@ -322,6 +328,10 @@ def decision_detail(request: HttpRequest, decision_id: str) -> HttpResponse:
             "may_review": can(request.user, Action.DECISION_REVIEW, decision)
             and decision.departs_from_recommendation
             and not reviews,
+            # The share that carries out a decision to share is built from here.
+            "may_share": decision.outcome == DecisionOutcome.SHARE
+            and not decision.is_superseded
+            and can(request.user, Action.SHARE_SEND, ShareSource(decision=decision)),
         },
     )
 

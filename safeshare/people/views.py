@@ -12,6 +12,8 @@ from django.views.decorators.http import require_http_methods
 from safeshare.access.actions import Action
 from safeshare.access.fetch import get_person_for
 from safeshare.access.policy import can, person_relation, visible
+from safeshare.access.rules.decisions import DecisionTarget
+from safeshare.access.rules.exchange import ReferralTarget
 from safeshare.access.rules.roles import CASE_ROLES
 from safeshare.core.errors import Forbidden
 from safeshare.people import selectors, services
@@ -134,5 +136,9 @@ def detail(request: HttpRequest, person_id: str) -> HttpResponse:
             "relation": person_relation(request.user, person),
             "family": family,
             "involvements": list(selectors.involvements_for_person(person=person)),
+            "may_decide": can(request.user, Action.DECISION_RECORD, DecisionTarget(subject=person)),
+            "may_ask_or_refer": can(
+                request.user, Action.REFERRAL_MAKE, ReferralTarget(subject=person)
+            ),
         },
     )

@@ -202,3 +202,34 @@ def test_bad_person_is_refused_beside_the_field_and_nothing_is_written(world, ch
     anchor = "id_date_of_birth-day" if field == "date_of_birth" else f"id_{field}"
     assert "govuk-error-summary" in page and f"#{anchor}" in page
     assert (Person.objects.count(), Entry.objects.count()) == before
+
+
+def test_person_page_offers_the_next_steps_only_to_those_who_may_take_them(world):  # noqa: F811
+    own = world["records"][Relation.OWN_AGENCY]
+    shared = world["records"][Relation.RECIPIENT]
+    practitioner = staff(Role.PRACTITIONER, agency=world["home"])
+    client = Client()
+    sign_in_verified(client, practitioner)
+    page = client.get(f"/people/{own.pk}/").content.decode()
+    for link in (
+        f"/decisions/aid/?person={own.pk}",
+        f"/exchange/requests/new/{own.pk}/",
+        f"/exchange/referrals/new/{own.pk}/",
+        f"/decisions/people/{own.pk}/",
+    ):
+        assert link in page
+    received = client.get(f"/people/{shared.pk}/").content.decode()
+    assert "/decisions/aid/" not in received and "/exchange/referrals/new/" not in received
+    dpo = staff(Role.DATA_PROTECTION_OFFICER, agency=world["home"])
+    client = Client()
+    sign_in_verified(client, dpo)
+    assert "/exchange/requests/new/" not in client.get(f"/people/{own.pk}/").content.decode()
+
+
+def test_decision_aid_opens_with_the_child_from_the_person_page_chosen(world):  # noqa: F811
+    own = world["records"][Relation.OWN_AGENCY]
+    practitioner = staff(Role.PRACTITIONER, agency=world["home"])
+    client = Client()
+    sign_in_verified(client, practitioner)
+    page = client.get(f"/decisions/aid/?person={own.pk}").content.decode()
+    assert re.search(rf'value="{own.pk}"\s+checked|value="{own.pk}"\s+selected', page), page
