@@ -20,6 +20,7 @@ from safeshare.agencies.models import (
 )
 from safeshare.ledger.services import system_actor_ref
 from safeshare.web.demo_decisions import demo_decisions_load
+from safeshare.web.demo_exchange import demo_exchange_load
 from safeshare.web.demo_people import demo_people_load
 
 DEMO_PASSWORD = "demo-password-not-for-real-use"
@@ -140,4 +141,5 @@ def demo_load() -> list[DemoLogin]:
             logins.append(DemoLogin(username, agency.name, tuple(roles)))
     demo_people_load(agencies=agencies, actor_ref=system_actor_ref("demo_load"))
     demo_decisions_load(agencies=agencies)
+    demo_exchange_load(agencies=agencies)
     return logins

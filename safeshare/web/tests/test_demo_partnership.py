@@ -4,6 +4,7 @@ import pytest
 
 from safeshare.agencies.models import Agency, AgencyType, Role, RoleGrant
 from safeshare.decisions.models import AdviceRequest, Decision, DecisionOutcome
+from safeshare.exchange.models import InformationRequest, Referral, Share
 from safeshare.ledger.verify import verify_chain
 from safeshare.people.models import Involvement, Person, PersonKind, Relationship
 from safeshare.web.demo import demo_load
@@ -38,6 +39,8 @@ def test_demo_partnership_is_complete_and_loads_once(settings):
     decisions = {d.outcome for d in Decision.objects.all()}
     assert decisions == {DecisionOutcome.SHARE, DecisionOutcome.NOT_SHARE}
     assert AdviceRequest.objects.exists()
+    assert Share.objects.exists() and Referral.objects.exists()
+    assert InformationRequest.objects.count() >= 2
     decision_count = Decision.objects.count()
     demo_load()
     assert Decision.objects.count() == decision_count
