@@ -155,3 +155,6 @@ def test_page_matrix(page, role, world):  # noqa: F811
             failures.append((relation, response.status_code, expected(role, relation)))
     assert failures == []
 
+
+# Informing the subject (issue #4 item 8): rows in test_subject_api_matrix.py.
+MATRIX_PAGES |= {"exchange:subject_tasks", "exchange:subject_record"}
