@@ -155,6 +155,8 @@ SAFESHARE_DEMO = env_bool("SAFESHARE_DEMO", False)
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = os.environ.get("SAFESHARE_EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = int(os.environ.get("SAFESHARE_EMAIL_PORT", "25"))
+# A mail server that accepts and then stalls must not hold a request open for long.
+EMAIL_TIMEOUT = int(os.environ.get("SAFESHARE_EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("SAFESHARE_FROM_EMAIL", "safeshare@localhost")
 SAFESHARE_BASE_URL = os.environ.get("SAFESHARE_BASE_URL", "http://127.0.0.1:8000")
 

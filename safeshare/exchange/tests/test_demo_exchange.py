@@ -14,10 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_exchange_loads_once_with_an_overdue_request():
-    demo_load()
+    demo_load()  # loads the demo exchange with the rest of the partnership
     agencies = {a.code: a for a in Agency.objects.all()}
-    counts = demo_exchange_load(agencies=agencies)
-    assert counts == {"loaded": True, "requests": 4, "shares": 3, "referrals": 1}
+    assert InformationRequest.objects.count() == 4
     statuses = sorted(selectors.request_status(r) for r in InformationRequest.objects.all())
     assert statuses == ["answered_declined", "answered_shared", "open", "overdue"]
     overdue = InformationRequest.objects.get(due_on__lt=clock.today())
