@@ -1,7 +1,7 @@
 """Errors every layer shares. Validation failures are Django's ValidationError
 with a message dict naming the field; these cover the rest."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 
 class NotFound(Exception):
@@ -14,3 +14,18 @@ class NotFound(Exception):
 
 class Forbidden(PermissionDenied):
     """The record is visible but the action is not allowed for this user."""
+
+
+# Services gather every field error before raising, so a form shows them all at once.
+Errors = dict[str, list[ValidationError]]
+
+
+def add_error(errors: Errors, field: str, message: str, code: str) -> None:
+    """Note that `field` broke the rule `code` (shown to API clients as the rule)."""
+    errors.setdefault(field, []).append(ValidationError(message, code=code))
+
+
+def raise_if(errors: Errors) -> None:
+    """Raise one ValidationError naming every field noted, if any."""
+    if errors:
+        raise ValidationError(errors)

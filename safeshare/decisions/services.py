@@ -23,7 +23,7 @@ from safeshare.access.policy import can
 from safeshare.access.rules.decisions import ADVISER_ROLES, AdviceTarget, DecisionTarget
 from safeshare.agencies.models import Agency, User
 from safeshare.core import clock
-from safeshare.core.errors import Forbidden
+from safeshare.core.errors import Errors, Forbidden, add_error, raise_if
 from safeshare.decisions.aid import IncompleteAnswers, Recommendation, recommend
 from safeshare.decisions.models import (
     AdviceRequest,
@@ -47,27 +47,16 @@ from safeshare.people.selectors import parental_responsibility_holders
 TEXT_MAX = 10_000
 STATUTE_CODE_FOR_LEGAL_REQUIREMENT = "statutory_duty_or_court_order"
 
-Errors = dict[str, list[ValidationError]]
-
-
-def _add(errors: Errors, field: str, message: str, code: str) -> None:
-    errors.setdefault(field, []).append(ValidationError(message, code=code))
-
-
-def _raise_if(errors: Errors) -> None:
-    if errors:
-        raise ValidationError(errors)
-
 
 def _text(errors: Errors, field: str, value: Any, label: str, *, required: bool = True) -> str:
     if value is not None and not isinstance(value, str):
-        _add(errors, field, f"Enter {label} as text.", "text_required")
+        add_error(errors, field, f"Enter {label} as text.", "text_required")
         return ""
     text = (value or "").strip()
     if required and not text:
-        _add(errors, field, f"Enter {label}.", "required")
+        add_error(errors, field, f"Enter {label}.", "required")
     elif len(text) > TEXT_MAX:
-        _add(
+        add_error(
             errors,
             field,
             f"{label.capitalize()} must be {TEXT_MAX} characters or fewer.",
@@ -88,19 +77,19 @@ def _catalogue_code(
 ) -> str:
     """A code of the pack's catalogue, in force and open to the agency; errors name why not."""
     if not isinstance(code, str) or pack.item(catalogue, code) is None:
-        _add(errors, field, "Choose a code from the protocol pack's list.", "unknown_code")
+        add_error(errors, field, "Choose a code from the protocol pack's list.", "unknown_code")
         return ""
     item = pack.item(catalogue, code)
     assert item is not None
     if not pack.provision_in_force(item.provision, as_at):
-        _add(errors, field, f"{item.label} does not apply on this date.", "not_in_force")
+        add_error(errors, field, f"{item.label} does not apply on this date.", "not_in_force")
         return ""
     if (
         item.refused_for_public_authorities
         and agency_type
         and pack.is_public_authority(agency_type)
     ):
-        _add(
+        add_error(
             errors,
             field,
             f"{item.label} cannot be used by a public authority for its own tasks.",
@@ -145,12 +134,12 @@ def pack_choose(*, actor: User, pack_id: str, reason: str) -> ProtocolPackChoice
     errors: Errors = {}
     reason = _text(errors, "reason", reason, "why this pack is now in force")
     if len(reason) > 500:
-        _add(errors, "reason", "The reason must be 500 characters or fewer.", "too_long")
+        add_error(errors, "reason", "The reason must be 500 characters or fewer.", "too_long")
     if pack_id not in all_packs():
-        _add(errors, "pack_id", "Choose one of the shipped protocol packs.", "unknown_pack")
+        add_error(errors, "pack_id", "Choose one of the shipped protocol packs.", "unknown_pack")
     elif pack_in_force().id == pack_id:
-        _add(errors, "pack_id", "This pack is already in force.", "already_in_force")
-    _raise_if(errors)
+        add_error(errors, "pack_id", "This pack is already in force.", "already_in_force")
+    raise_if(errors)
     choice = ProtocolPackChoice(
         pack_id=pack_id, chosen_by=actor, chosen_at=clock.now(), reason=reason
     )
@@ -190,23 +179,23 @@ def advice_request(
     errors: Errors = {}
     question = _text(errors, "question", question, "your question")
     if adviser is None:
-        _add(errors, "adviser", "Choose who to ask.", "required")
+        add_error(errors, "adviser", "Choose who to ask.", "required")
     elif adviser.pk == actor.pk:
-        _add(errors, "adviser", "Ask someone other than yourself.", "adviser_self")
+        add_error(errors, "adviser", "Ask someone other than yourself.", "adviser_self")
     elif adviser.agency is None or adviser.agency.pk != agency.pk or not adviser.is_active:
-        _add(errors, "adviser", "Ask someone in your own agency.", "adviser_agency")
+        add_error(errors, "adviser", "Ask someone in your own agency.", "adviser_agency")
     elif not (adviser.roles & ADVISER_ROLES or agency.lead_information_officer_id == adviser.pk):
-        _add(
+        add_error(
             errors,
             "adviser",
             "Ask a safeguarding lead or the lead information officer.",
             "adviser_role",
         )
     if identity_revealed and subject is None:
-        _add(errors, "identity_revealed", "There is no child to reveal.", "no_subject")
+        add_error(errors, "identity_revealed", "There is no child to reveal.", "no_subject")
     if subject is not None and subject.is_shredded:
-        _add(errors, "subject", "This person's record has been erased.", "subject_erased")
-    _raise_if(errors)
+        add_error(errors, "subject", "This person's record has been erased.", "subject_erased")
+    raise_if(errors)
     advice = AdviceRequest(
         id=uuid.uuid4(),
         agency=agency,
@@ -244,12 +233,12 @@ def advice_give(
     errors: Errors = {}
     text = _text(errors, "advice", advice, "your advice")
     if advised_outcome not in AidOutcome.values:
-        _add(errors, "advised_outcome", "Choose what you advise.", "choice_unknown")
+        add_error(errors, "advised_outcome", "Choose what you advise.", "choice_unknown")
     if AdviceResponse.objects.filter(request=advice_request).exists():
-        _add(
+        add_error(
             errors, "advice_request", "This request has already been answered.", "already_answered"
         )
-    _raise_if(errors)
+    raise_if(errors)
     response = AdviceResponse(
         id=uuid.uuid4(),
         request=advice_request,
@@ -332,21 +321,23 @@ def _record(
 
     # Who the decision is about (Protocol App. 2 Q2): a named child or anonymised information.
     if subject is None and not anonymised:
-        _add(
+        add_error(
             errors,
             "subject",
             "Name the child, or say the decision is about anonymised information.",
             "subject_or_anonymised",
         )
     if subject is not None and anonymised:
-        _add(errors, "anonymised", "An anonymised decision names no child.", "anonymised_named")
+        add_error(
+            errors, "anonymised", "An anonymised decision names no child.", "anonymised_named"
+        )
     if subject is not None and subject.is_shredded:
-        _add(errors, "subject", "This person's record has been erased.", "subject_erased")
+        add_error(errors, "subject", "This person's record has been erased.", "subject_erased")
 
     # When (App. 2 Q7: dated and timed); never in the future.
     decided_at = decided_at or now
     if decided_at > now:
-        _add(errors, "decided_at", "The decision cannot be dated in the future.", "future")
+        add_error(errors, "decided_at", "The decision cannot be dated in the future.", "future")
     as_at = timezone.localdate(decided_at)
 
     pack = pack_in_force()
@@ -355,7 +346,7 @@ def _record(
     if not isinstance(answers, Mapping) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in answers.items()
     ):
-        _add(
+        add_error(
             errors,
             "answers",
             "Give the answers as question codes and answer codes.",
@@ -365,7 +356,7 @@ def _record(
         try:
             recommendation = recommend(pack, answers, as_at=as_at, agency_type=agency.agency_type)
         except IncompleteAnswers as incomplete:
-            _add(
+            add_error(
                 errors,
                 f"answers.{incomplete.question.id}",
                 f"Answer the question: {incomplete.question.text}",
@@ -376,7 +367,9 @@ def _record(
                 errors.setdefault(field, []).extend(messages)
 
     if outcome not in DecisionOutcome.values:
-        _add(errors, "outcome", "Choose whether you decided to share or not.", "choice_unknown")
+        add_error(
+            errors, "outcome", "Choose whether you decided to share or not.", "choice_unknown"
+        )
     sharing = outcome == DecisionOutcome.SHARE
 
     purpose = _text(errors, "purpose", purpose, "the purpose")
@@ -389,7 +382,7 @@ def _record(
     level_from_aid = recommendation.level_of_need if recommendation else None
     if level_from_aid and pack.item("levels_of_need", level_from_aid) is not None:
         if level_of_need and level_of_need != level_from_aid:
-            _add(
+            add_error(
                 errors,
                 "level_of_need",
                 "The level of need must match your answer in the decision aid.",
@@ -398,7 +391,7 @@ def _record(
         level_of_need = level_from_aid
     elif level_of_need or not anonymised:
         if not level_of_need:
-            _add(errors, "level_of_need", "Choose the child's level of need.", "required")
+            add_error(errors, "level_of_need", "Choose the child's level of need.", "required")
         else:
             level_of_need = _catalogue_code(
                 errors, "level_of_need", pack, "levels_of_need", level_of_need, as_at=as_at
@@ -419,7 +412,9 @@ def _record(
             agency_type=agency.agency_type,
         )
     elif sharing:
-        _add(errors, "lawful_basis", "Sharing needs a lawful basis (UK GDPR Art 6).", "required")
+        add_error(
+            errors, "lawful_basis", "Sharing needs a lawful basis (UK GDPR Art 6).", "required"
+        )
     if special_category_condition:
         special_category_condition = _catalogue_code(
             errors,
@@ -430,7 +425,7 @@ def _record(
             as_at=as_at,
         )
     elif sharing and not anonymised:
-        _add(
+        add_error(
             errors,
             "special_category_condition",
             "Sharing about a child needs an Art 9 condition (Protocol 1.13).",
@@ -438,7 +433,7 @@ def _record(
         )
     gateways: list[str] = []
     if isinstance(statutory_gateways, str) or not isinstance(statutory_gateways, Iterable):
-        _add(errors, "statutory_gateways", "Give a list of statute codes.", "list_required")
+        add_error(errors, "statutory_gateways", "Give a list of statute codes.", "list_required")
     else:
         for code in statutory_gateways:
             before = len(errors.get("statutory_gateways", []))
@@ -450,36 +445,36 @@ def _record(
 
     # Consent (App. 2 Q4): given by whom and when; refused; not sought with a reason.
     if consent_state not in ConsentState.values:
-        _add(errors, "consent_state", "Choose the state of consent.", "choice_unknown")
+        add_error(errors, "consent_state", "Choose the state of consent.", "choice_unknown")
     if consent_state == ConsentState.GIVEN:
         if subject is None:
-            _add(
+            add_error(
                 errors, "consent_state", "Consent is given by a named person.", "consent_no_subject"
             )
         elif consent_given_by is None:
-            _add(errors, "consent_given_by", "Say who gave consent.", "required")
+            add_error(errors, "consent_given_by", "Say who gave consent.", "required")
         else:
             allowed = {subject.pk}
             if subject.kind == PersonKind.CHILD:
                 allowed |= {p.pk for p in parental_responsibility_holders(child=subject, on=as_at)}
             if consent_given_by.pk not in allowed or consent_given_by.is_shredded:
-                _add(
+                add_error(
                     errors,
                     "consent_given_by",
                     "Consent comes from the child or a person with parental responsibility.",
                     "consent_giver",
                 )
         if consent_given_at is None:
-            _add(errors, "consent_given_at", "Say when consent was given.", "required")
+            add_error(errors, "consent_given_at", "Say when consent was given.", "required")
         elif consent_given_at > decided_at:
-            _add(
+            add_error(
                 errors,
                 "consent_given_at",
                 "Consent must be given before the decision.",
                 "consent_after_decision",
             )
     elif consent_given_by is not None or consent_given_at is not None:
-        _add(
+        add_error(
             errors,
             "consent_given_by",
             "Only give who consented and when if consent was given.",
@@ -487,7 +482,7 @@ def _record(
         )
     if consent_state == ConsentState.NOT_SOUGHT:
         if not consent_not_sought_reason:
-            _add(
+            add_error(
                 errors,
                 "consent_not_sought_reason",
                 "Give the reason consent was not sought (Protocol 6.3, 6.7).",
@@ -503,14 +498,14 @@ def _record(
                 as_at=as_at,
             )
     elif consent_not_sought_reason:
-        _add(
+        add_error(
             errors,
             "consent_not_sought_reason",
             "Only give a reason for not seeking consent if it was not sought.",
             "consent_sought",
         )
     if consent_state == ConsentState.NOT_APPLICABLE and sharing and not anonymised:
-        _add(
+        add_error(
             errors,
             "consent_state",
             "Sharing about a child needs consent given, refused or not sought.",
@@ -548,21 +543,23 @@ def _record(
         else:
             message = "Sharing without consent needs a safeguarding reason (Protocol 6.3, 6.5)."
             code = "required"
-        _add(errors, "safeguarding_reason", message, code)
+        add_error(errors, "safeguarding_reason", message, code)
 
     # With whom (App. 2 Q6): only when sharing, never one's own agency.
     recipients = list(recipient_agencies)
     if sharing and not recipients:
-        _add(errors, "recipient_agencies", "Choose who the information goes to.", "required")
+        add_error(errors, "recipient_agencies", "Choose who the information goes to.", "required")
     if not sharing and recipients:
-        _add(
+        add_error(
             errors,
             "recipient_agencies",
             "Only a decision to share names recipients.",
             "recipients_not_sharing",
         )
     if any(a.pk == agency.pk for a in recipients):
-        _add(errors, "recipient_agencies", "Your own agency is not a recipient.", "recipient_self")
+        add_error(
+            errors, "recipient_agencies", "Your own agency is not a recipient.", "recipient_self"
+        )
 
     # The duty to share (Children Act 2004 s16LA): not sharing records the
     # "more detrimental to the child" test and its reasoning.
@@ -576,7 +573,7 @@ def _record(
     )
     if duty and outcome == DecisionOutcome.NOT_SHARE and not anonymised:
         if more_detrimental_to_child is None:
-            _add(
+            add_error(
                 errors,
                 "more_detrimental_to_child",
                 "Under the duty to share, say whether sharing would be more detrimental to the "
@@ -584,7 +581,7 @@ def _record(
                 "required",
             )
         elif more_detrimental_to_child is False:
-            _add(
+            add_error(
                 errors,
                 "outcome",
                 "The duty to share applies unless sharing would be more detrimental to the "
@@ -592,14 +589,14 @@ def _record(
                 "duty_to_share",
             )
         if not reasoning:
-            _add(
+            add_error(
                 errors,
                 "more_detrimental_reasoning",
                 "Explain why sharing would be more detrimental to the child.",
                 "required",
             )
     elif more_detrimental_to_child is not None or reasoning:
-        _add(
+        add_error(
             errors,
             "more_detrimental_to_child",
             'The "more detrimental" test is recorded only for a decision not to share under '
@@ -611,7 +608,7 @@ def _record(
     advice = list(advice_requests)
     for item in advice:
         if item.asked_by_id != actor.pk or item.subject_id != (subject.pk if subject else None):
-            _add(
+            add_error(
                 errors,
                 "advice_requests",
                 "Attach advice you asked about this child.",
@@ -622,13 +619,13 @@ def _record(
 
     if supersedes is not None:
         if Decision.objects.select_for_update().filter(supersedes=supersedes).exists():
-            _add(
+            add_error(
                 errors,
                 "decision",
                 "This decision has already been corrected; correct the latest one.",
                 "already_superseded",
             )
-    _raise_if(errors)
+    raise_if(errors)
     assert recommendation is not None
 
     decision = Decision(
@@ -799,17 +796,19 @@ def decision_review(
     errors: Errors = {}
     text = _text(errors, "comments", comments, "your review")
     if outcome not in ReviewOutcome.values:
-        _add(errors, "outcome", "Choose the outcome of your review.", "choice_unknown")
+        add_error(errors, "outcome", "Choose the outcome of your review.", "choice_unknown")
     if not decision.departs_from_recommendation:
-        _add(
+        add_error(
             errors,
             "decision",
             "Only a decision that departs from the recommendation is reviewed.",
             "no_departure",
         )
     elif DecisionReview.objects.filter(decision=decision).exists():
-        _add(errors, "decision", "This decision has already been reviewed.", "already_reviewed")
-    _raise_if(errors)
+        add_error(
+            errors, "decision", "This decision has already been reviewed.", "already_reviewed"
+        )
+    raise_if(errors)
     review = DecisionReview(
         id=uuid.uuid4(),
         decision=decision,

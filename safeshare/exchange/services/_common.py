@@ -4,9 +4,8 @@ import re
 import uuid
 from typing import Any
 
-from django.core.exceptions import ValidationError
-
 from safeshare.agencies.models import Agency, User
+from safeshare.core.errors import Errors, add_error, raise_if  # noqa: F401 (used by the services)
 from safeshare.decisions.models import Decision
 from safeshare.ledger.models import Entry
 from safeshare.ledger.services import actor_ref_for, ledger_append
@@ -15,17 +14,6 @@ from safeshare.people.sealing import seal_text
 
 TEXT_MAX = 5000
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.:\-]{0,79}$")
-
-Errors = dict[str, list[ValidationError]]
-
-
-def add_error(errors: Errors, field: str, message: str, code: str) -> None:
-    errors.setdefault(field, []).append(ValidationError(message, code=code))
-
-
-def raise_if(errors: Errors) -> None:
-    if errors:
-        raise ValidationError(errors)
 
 
 def clean_text(value: Any, *, field: str, label: str, errors: Errors, required: bool = True) -> str:
