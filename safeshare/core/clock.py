@@ -13,3 +13,8 @@ def now() -> datetime.datetime:
 def today() -> datetime.date:
     """Today's date in the partnership's time zone."""
     return timezone.localdate()
+
+
+def is_aware(value: object) -> bool:
+    """Whether a value is a date-time with its time zone (naive ones cannot be compared)."""
+    return isinstance(value, datetime.datetime) and not timezone.is_naive(value)

@@ -16,6 +16,8 @@ class Forbidden(PermissionDenied):
     """The record is visible but the action is not allowed for this user."""
 
 
+TIMEZONE_MESSAGE = "Give the time with its time zone, for example 2026-11-25T10:00:00Z."
+
 # Services gather every field error before raising, so a form shows them all at once.
 Errors = dict[str, list[ValidationError]]
 

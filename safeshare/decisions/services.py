@@ -23,7 +23,7 @@ from safeshare.access.policy import can
 from safeshare.access.rules.decisions import ADVISER_ROLES, AdviceTarget, DecisionTarget
 from safeshare.agencies.models import Agency, User
 from safeshare.core import clock
-from safeshare.core.errors import Errors, Forbidden, add_error, raise_if
+from safeshare.core.errors import TIMEZONE_MESSAGE, Errors, Forbidden, add_error, raise_if
 from safeshare.decisions.aid import IncompleteAnswers, Recommendation, recommend
 from safeshare.decisions.models import (
     AdviceRequest,
@@ -336,7 +336,10 @@ def _record(
 
     # When (App. 2 Q7: dated and timed); never in the future.
     decided_at = decided_at or now
-    if decided_at > now:
+    if not clock.is_aware(decided_at):
+        add_error(errors, "decided_at", TIMEZONE_MESSAGE, "timezone_required")
+        decided_at = now
+    elif decided_at > now:
         add_error(errors, "decided_at", "The decision cannot be dated in the future.", "future")
     as_at = timezone.localdate(decided_at)
 
@@ -466,6 +469,8 @@ def _record(
                 )
         if consent_given_at is None:
             add_error(errors, "consent_given_at", "Say when consent was given.", "required")
+        elif not clock.is_aware(consent_given_at):
+            add_error(errors, "consent_given_at", TIMEZONE_MESSAGE, "timezone_required")
         elif consent_given_at > decided_at:
             add_error(
                 errors,

@@ -494,6 +494,8 @@ def exchange_share_acknowledge(request, share_id: str):
     share = get_share_for(user, share_id)
     _require(user, Action.SHARE_ACKNOWLEDGE, share)
     services.share_acknowledge(actor=user, share=share)
+    # The answer shows the items again, so it is a view like any other.
+    services.share_view_record(actor=user, share=share, channel=ViewChannel.API)
     return _share_out(user, share)
 
 

@@ -85,6 +85,9 @@ def _clean_legal_basis(value: object, errors: Errors) -> str:
     return code
 
 
+MAX_DUE_AHEAD = datetime.timedelta(days=90)
+
+
 def _clean_due_on(
     urgency: str, due_on: datetime.date | None, today: datetime.date, errors: Errors
 ) -> datetime.date | None:
@@ -98,6 +101,10 @@ def _clean_due_on(
         add_error(errors, "due_on", "The due date must be today or later.", "due_in_past")
     elif urgency == Urgency.SAME_DAY and due_on != today:
         add_error(errors, "due_on", "A same-day request is due today.", "same_day_due_today")
+    elif due_on > today + MAX_DUE_AHEAD:
+        # The asked agency sees the child's identity until after the due date, so a
+        # far-off date would keep that window open for years (5.2 Limited).
+        add_error(errors, "due_on", "The due date can be at most 90 days ahead.", "due_too_far")
     return due_on
 
 

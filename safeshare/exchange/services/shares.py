@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from safeshare.access.rules.roles import CASE_ROLES
 from safeshare.agencies.models import Agency, AgencyType, User
 from safeshare.core import clock
+from safeshare.core.errors import TIMEZONE_MESSAGE
 from safeshare.decisions.models import Decision, DecisionOutcome
 from safeshare.exchange import notify
 from safeshare.exchange.dates import FILE_TRANSFER_SCHOOL_DAYS, add_working_days
@@ -204,6 +206,15 @@ def _clean_recipients(
                 "The named person must work for the receiving agency.",
                 "named_user_agency",
             )
+        elif user is not None and not (user.is_active and user.roles & CASE_ROLES):
+            # An auditor, administrator or departed member could never read it.
+            add_error(
+                errors,
+                f"recipients.{index}.named_user_id",
+                "The named person must be a practitioner, safeguarding lead, lead information "
+                "officer or data protection officer there.",
+                "named_user_role",
+            )
 
 
 @transaction.atomic
@@ -254,6 +265,8 @@ def share_send(
     today = clock.today()
     if not isinstance(access_until, datetime.datetime):
         add_error(errors, "access_until", "Enter when access ends.", "required")
+    elif not clock.is_aware(access_until):
+        add_error(errors, "access_until", TIMEZONE_MESSAGE, "timezone_required")
     elif access_until <= now:
         add_error(errors, "access_until", "Access must end in the future.", "window_in_past")
     elif access_until > now + MAX_WINDOW:
