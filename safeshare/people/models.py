@@ -160,19 +160,16 @@ class Relationship(BaseModel):
 class Involvement(BaseModel):
     """This agency works with this person: the basis of who may see them (access scope).
 
-    ``reason`` names the service ("Early Help assessment"), never personal details.
+    ``reason_enc`` holds the service or reason ("Early Help assessment") sealed
+    under the person's data key (``people.sealing``): even a service's name can
+    say something special-category about a child.
     """
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="involvements")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="involvements")
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
-    reason = models.CharField(
-        "service or reason",
-        max_length=200,
-        blank=True,
-        help_text="The service the agency provides, without personal details.",
-    )
+    reason_enc = models.BinaryField("service or reason (sealed)", null=True, editable=False)
 
     class Meta:
         ordering = ["started_on", "created_at"]

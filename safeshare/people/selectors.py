@@ -18,6 +18,7 @@ from safeshare.core import clock, crypto
 from . import identity as ident
 from .identity import ERASED, UNREADABLE, Erased, Identity, PersonIdentity
 from .models import Involvement, Person, PersonKind, Relationship
+from .sealing import ErasedText, open_text
 
 __all__ = [
     "ERASED",
@@ -154,4 +155,14 @@ def people_with_involvements(*, queryset: QuerySet[Person]) -> QuerySet[Person]:
             queryset=Involvement.objects.filter(ended_on__isnull=True).select_related("agency"),
             to_attr="open_involvements",
         )
+    )
+
+
+def involvement_reason(involvement: Involvement) -> str | ErasedText | None:
+    """The service or reason an agency gave for working with the person, opened."""
+    return open_text(
+        involvement.person,
+        record_id=involvement.id,
+        field="involvement_reason",
+        blob=involvement.reason_enc,
     )

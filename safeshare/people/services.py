@@ -10,6 +10,7 @@ date of birth or NHS number (DESIGN "Ledger").
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import TYPE_CHECKING, Final
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +22,7 @@ from safeshare.ledger.services import actor_ref_for, ledger_append
 
 from . import identity as ident
 from .models import Involvement, Person, PersonKind, Relationship, RelationshipType
+from .sealing import seal_text
 
 if TYPE_CHECKING:
     from safeshare.agencies.models import Agency, User
@@ -474,7 +476,11 @@ def _clean_reason(value: str, *, field: str, errors: dict) -> None:
 def _involvement_open(
     *, actor_ref: str, agency: Agency, person: Person, started_on: datetime.date, reason: str
 ) -> Involvement:
-    involvement = Involvement(agency=agency, person=person, started_on=started_on, reason=reason)
+    involvement = Involvement(id=uuid.uuid4(), agency=agency, person=person, started_on=started_on)
+    if reason:
+        involvement.reason_enc = seal_text(
+            person, record_id=involvement.id, field="involvement_reason", text=reason
+        )
     involvement.full_clean()
     involvement.save()
     _append(

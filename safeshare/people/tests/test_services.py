@@ -511,6 +511,10 @@ def test_involvement_start_and_end(practitioner):
     assert started.agency_ref == str(practitioner.agency.pk)
     assert started.payload == {"involvement": str(involvement.pk), "started_on": "2026-05-01"}
     assert "Early Help" not in bytes(started.canonical).decode()
+    # The reason is sealed at rest under the person's key, and opens again.
+    stored = Involvement.objects.get(pk=involvement.pk)
+    assert b"Early Help" not in bytes(stored.reason_enc)
+    assert selectors.involvement_reason(stored) == "Early Help assessment"
 
     services.involvement_end(actor=practitioner, involvement=involvement)
     assert Involvement.objects.get(pk=involvement.pk).ended_on == TODAY
