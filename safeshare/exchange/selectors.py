@@ -261,9 +261,16 @@ def share_receipt(share: Share) -> Receipt | None:
 RECEIPT_KINDS = {"share.sent", "request.raised"}
 
 
-def receipt_verify(*, seq: int, hash: str, share_id: str | None = None) -> ReceiptCheck:
+def receipt_verify(
+    *, seq: int, hash: str, share_id: str | None = None, full: bool = False
+) -> ReceiptCheck:
     """Whether a receipt holds: the entry at `seq` has this hash, records a share (and this
-    share, when given), and the whole chain verifies (`safeshare ledger verify`)."""
+    share, when given), re-hashes to that hash and is linked to its neighbours.
+
+    With `full` the whole chain is verified too (`safeshare ledger verify`): the
+    console does that; the API does not, so no caller can make the server re-hash
+    millions of entries on demand (auditors verify the whole ledger)."""
+    from safeshare.ledger.canonical import chain_hash
     from safeshare.ledger.verify import verify_chain
 
     entry = Entry.objects.filter(seq=seq).first()
@@ -277,6 +284,16 @@ def receipt_verify(*, seq: int, hash: str, share_id: str | None = None) -> Recei
     recorded = payload.get("share") or payload.get("identity_share")
     if share_id is not None and recorded != str(share_id):
         return ReceiptCheck(False, f"entry {seq} records another share")
+    if chain_hash(entry.prev_hash, bytes(entry.canonical)) != entry.hash:
+        return ReceiptCheck(False, f"entry {seq} does not re-hash to its hash")
+    neighbours = {e.seq: e for e in Entry.objects.filter(seq__in=[seq - 1, seq + 1])}
+    before, after = neighbours.get(seq - 1), neighbours.get(seq + 1)
+    if seq > 1 and (before is None or before.hash != entry.prev_hash):
+        return ReceiptCheck(False, f"entry {seq} is not linked to the entry before it")
+    if after is not None and after.prev_hash != entry.hash:
+        return ReceiptCheck(False, f"entry {seq} is not linked to the entry after it")
+    if not full:
+        return ReceiptCheck(True, f"receipt holds: entry {seq} is intact and linked")
     result = verify_chain()
     if not result.ok:
         return ReceiptCheck(False, str(result))

@@ -122,3 +122,20 @@ def test_naive_time_through_the_api_is_a_problem_not_a_500():
         content_type="application/json",
     )
     assert_problem(response, 422, "access_until")
+
+
+def test_receipt_check_catches_an_altered_entry_without_walking_the_chain(
+    django_assert_max_num_queries,
+):
+    from safeshare.exchange import selectors
+    from safeshare.ledger.testing import append_only_suspended
+
+    home, other, author, _ = pair()
+    share = send(author, person_for(author), other)
+    receipt = selectors.share_receipt(share)
+    with django_assert_max_num_queries(3):
+        assert selectors.receipt_verify(seq=receipt.seq, hash=receipt.hash, share_id=share.pk).ok
+    with append_only_suspended():
+        Entry.objects.filter(seq=receipt.seq).update(canonical=b"{}")
+    check = selectors.receipt_verify(seq=receipt.seq, hash=receipt.hash, share_id=share.pk)
+    assert not check.ok and "re-hash" in check.reason

@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--share", default=None, help="The share's id, to check it too.")
 
     def handle(self, *args, seq: int, hash: str, share: str | None = None, **options):
-        check = receipt_verify(seq=seq, hash=hash.strip().lower(), share_id=share)
+        check = receipt_verify(seq=seq, hash=hash.strip().lower(), share_id=share, full=True)
         if not check.ok:
             self.stderr.write(f"receipt does not hold: {check.reason}")
             raise SystemExit(1)
