@@ -161,6 +161,13 @@ def pack_choose(*, actor: User, pack_id: str, reason: str) -> ProtocolPackChoice
 # ---------------------------------------------------------------------------
 
 
+def _check_subject_not_erased(subject: Person | None, errors: Errors) -> None:
+    """Nothing new may be written about a person whose record was erased (sealing needs
+    their key, which is gone)."""
+    if subject is not None and subject.is_shredded:
+        add_error(errors, "subject", "This person's record has been erased.", "subject_erased")
+
+
 @transaction.atomic
 def advice_request(
     *,
@@ -193,8 +200,7 @@ def advice_request(
         )
     if identity_revealed and subject is None:
         add_error(errors, "identity_revealed", "There is no child to reveal.", "no_subject")
-    if subject is not None and subject.is_shredded:
-        add_error(errors, "subject", "This person's record has been erased.", "subject_erased")
+    _check_subject_not_erased(subject, errors)
     raise_if(errors)
     advice = AdviceRequest(
         id=uuid.uuid4(),
@@ -238,6 +244,7 @@ def advice_give(
         add_error(
             errors, "advice_request", "This request has already been answered.", "already_answered"
         )
+    _check_subject_not_erased(advice_request.subject, errors)
     raise_if(errors)
     response = AdviceResponse(
         id=uuid.uuid4(),
@@ -331,8 +338,7 @@ def _record(
         add_error(
             errors, "anonymised", "An anonymised decision names no child.", "anonymised_named"
         )
-    if subject is not None and subject.is_shredded:
-        add_error(errors, "subject", "This person's record has been erased.", "subject_erased")
+    _check_subject_not_erased(subject, errors)
 
     # When (App. 2 Q7: dated and timed); never in the future.
     decided_at = decided_at or now
@@ -813,6 +819,7 @@ def decision_review(
         add_error(
             errors, "decision", "This decision has already been reviewed.", "already_reviewed"
         )
+    _check_subject_not_erased(decision.subject, errors)
     raise_if(errors)
     review = DecisionReview(
         id=uuid.uuid4(),

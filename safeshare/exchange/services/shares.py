@@ -542,6 +542,8 @@ def onward_request(
     purpose = clean_text(
         purpose, field="purpose", label="why you want to pass it on", errors=errors
     )
+    if share.subject.is_shredded:
+        add_error(errors, "share", "This person's record has been erased.", "subject_erased")
     raise_if(errors)
     assert agency is not None
     onward_id = uuid.uuid4()

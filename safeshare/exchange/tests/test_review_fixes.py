@@ -139,3 +139,31 @@ def test_receipt_check_catches_an_altered_entry_without_walking_the_chain(
         Entry.objects.filter(seq=receipt.seq).update(canonical=b"{}")
     check = selectors.receipt_verify(seq=receipt.seq, hash=receipt.hash, share_id=share.pk)
     assert not check.ok and "re-hash" in check.reason
+
+
+def test_writing_about_an_erased_child_is_a_field_error_not_a_500():
+    from safeshare.decisions.services import advice_give, advice_request
+    from safeshare.people.services import person_shred
+
+    home, other, author, reader = pair()
+    dpo = staff(Role.DATA_PROTECTION_OFFICER, agency=home)
+    lead = staff(Role.SAFEGUARDING_LEAD, agency=home)
+    child = person_for(author)
+    share = send(author, child, other)
+    asked = advice_request(
+        actor=author, subject=child, adviser=lead, question="Should we share the report?"
+    )
+    person_shred(actor=dpo, person=child, reason="erasure_request")
+    child.refresh_from_db()
+    share.refresh_from_db()
+    asked.refresh_from_db()
+    before = Entry.objects.count()
+    with pytest.raises(ValidationError) as caught:
+        advice_give(actor=lead, advice_request=asked, advice="Yes", advised_outcome="share")
+    assert "subject_erased" in codes(caught.value, "subject")
+    with pytest.raises(ValidationError) as caught:
+        services.onward_request(
+            actor=reader, share=share, proposed_recipient=home, purpose="To tell the nurse"
+        )
+    assert "subject_erased" in codes(caught.value, "share")
+    assert Entry.objects.count() == before
