@@ -100,6 +100,9 @@ def test_changing_an_answer_drops_answers_off_the_new_path(author):
     check = client.get("/decisions/aid/check/").content.decode()
     assert "Recommendation: Do not share" in check
     assert "Has consent to share been given?" not in check
+    # The way on is a link, so the record page's address carries no stray "?".
+    assert 'href="/decisions/aid/record/"' in check
+    assert 'method="get"' not in check
 
 
 def test_decision_not_to_share_walk_and_review_of_a_departure(author):
