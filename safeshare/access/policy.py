@@ -18,6 +18,7 @@ from safeshare.access.actions import Action, Relation
 from safeshare.access.rules.roles import CASE_ROLES, GLOBAL_RULES
 from safeshare.agencies.models import Agency, User
 from safeshare.core import clock
+from safeshare.core.errors import Forbidden
 from safeshare.exchange.models import ShareRecipient
 
 ObjectRule = Callable[[User, Agency, Action, Any], bool]
@@ -60,6 +61,12 @@ def can(user: Any, action: Action, obj: Any = None) -> bool:
         return bool(user.roles & GLOBAL_RULES[action])
     rule = _OBJECT_RULES.get(type(obj))
     return bool(rule and rule(user, agency, action, obj))
+
+
+def require(user: Any, action: Action, obj: Any = None) -> None:
+    """`can`, or Forbidden (a 403) for adapters whose record is already known visible."""
+    if not can(user, action, obj):
+        raise Forbidden()
 
 
 def visible(user: Any, queryset: QuerySet) -> QuerySet:

@@ -14,11 +14,10 @@ from ninja import Field, Router, Schema, Status
 from safeshare.access.actions import Action
 from safeshare.access.fetch import get_person_for
 from safeshare.access.fetch_decisions import get_advice_request_for, get_decision_for
-from safeshare.access.policy import can, visible
+from safeshare.access.policy import require, visible
 from safeshare.access.rules.decisions import DecisionTarget
 from safeshare.agencies.models import Agency, User
 from safeshare.core import clock
-from safeshare.core.errors import Forbidden
 from safeshare.decisions import aid, selectors, services
 from safeshare.decisions.models import AdviceRequest, Decision
 from safeshare.decisions.packs import Pack
@@ -31,11 +30,6 @@ packs_router = Router(tags=["decisions"])
 
 TEXT = Field(default="", max_length=10_000)
 CODE = Field(default="", max_length=60)
-
-
-def _require(user: Any, action: Action, obj: Any = None) -> None:
-    if not can(user, action, obj):
-        raise Forbidden()
 
 
 def _text(value: Any) -> str | None:
@@ -358,7 +352,7 @@ def _fields(user: User, payload: DecisionIn, subject: Person | None) -> dict:
 def decisions_aid_preview(request, payload: AidIn):
     """Run the decision aid on answers under the pack in force; nothing is written."""
     user = request.auth
-    _require(user, Action.DECISION_RECORD, DecisionTarget(subject=None))
+    require(user, Action.DECISION_RECORD, DecisionTarget(subject=None))
     pack = selectors.pack_in_force()
     today = clock.today()
     base = {"pack_id": pack.id, "pack_version": pack.version}
@@ -391,7 +385,7 @@ def decisions_record(request, payload: DecisionIn):
     """Record a decision to share or not to share about a child (or anonymised)."""
     user = request.auth
     subject = get_person_for(user, payload.subject) if payload.subject else None
-    _require(user, Action.DECISION_RECORD, DecisionTarget(subject=subject))
+    require(user, Action.DECISION_RECORD, DecisionTarget(subject=subject))
     decision = services.decision_record(
         actor=user,
         subject=subject,
@@ -424,7 +418,7 @@ def decisions_list_for_person(request, person_id: str):
 def decisions_get(request, decision_id: str):
     """One of your agency's decisions, with its reviews and whether it was superseded."""
     decision = get_decision_for(request.auth, decision_id)
-    _require(request.auth, Action.DECISION_VIEW, decision)
+    require(request.auth, Action.DECISION_VIEW, decision)
     return _decision_out(decision)
 
 
@@ -435,7 +429,7 @@ def decisions_supersede(request, decision_id: str, payload: SupersedeIn):
     """Correct a decision with a new one; both are kept."""
     user = request.auth
     decision = get_decision_for(user, decision_id)
-    _require(user, Action.DECISION_SUPERSEDE, decision)
+    require(user, Action.DECISION_SUPERSEDE, decision)
     new = services.decision_supersede(
         actor=user, decision=decision, **_fields(user, payload, decision.subject)
     )
@@ -447,7 +441,7 @@ def decisions_review(request, decision_id: str, payload: ReviewIn):
     """A safeguarding lead reviews a decision that departs from the recommendation."""
     user = request.auth
     decision = get_decision_for(user, decision_id)
-    _require(user, Action.DECISION_REVIEW, decision)
+    require(user, Action.DECISION_REVIEW, decision)
     review = services.decision_review(actor=user, decision=decision, **payload.dict())
     return Status(
         201,
@@ -501,7 +495,7 @@ def decisions_advice_awaiting(request):
 def decisions_advice_get(request, advice_id: str):
     """An advice request you asked or were asked."""
     advice = get_advice_request_for(request.auth, advice_id)
-    _require(request.auth, Action.ADVICE_VIEW, advice)
+    require(request.auth, Action.ADVICE_VIEW, advice)
     return _advice_out(request.auth, advice)
 
 
@@ -512,7 +506,7 @@ def decisions_advice_give(request, advice_id: str, payload: AdviceGiveIn):
     """The named adviser answers, once."""
     user = request.auth
     advice = get_advice_request_for(user, advice_id)
-    _require(user, Action.ADVICE_GIVE, advice)
+    require(user, Action.ADVICE_GIVE, advice)
     services.advice_give(actor=user, advice_request=advice, **payload.dict())
     return Status(201, _advice_out(user, get_advice_request_for(user, advice.id)))
 
@@ -525,7 +519,7 @@ def decisions_advice_give(request, advice_id: str, payload: AdviceGiveIn):
 @packs_router.get("", response=list[PackOut], operation_id="decisions_packs_list")
 def decisions_packs_list(request):
     """Every shipped protocol pack, which is in force and whether review is overdue."""
-    _require(request.auth, Action.PACK_VIEW)
+    require(request.auth, Action.PACK_VIEW)
     return [
         _pack_out(s.pack, in_force=s.in_force, overdue=s.review_overdue)
         for s in selectors.pack_list()
@@ -535,7 +529,7 @@ def decisions_packs_list(request):
 @packs_router.get("/in-force", response=PackOut, operation_id="decisions_pack_in_force")
 def decisions_pack_in_force(request):
     """The protocol pack decisions are made under now."""
-    _require(request.auth, Action.PACK_VIEW)
+    require(request.auth, Action.PACK_VIEW)
     pack = selectors.pack_in_force()
     return _pack_out(pack, in_force=True, overdue=pack.review_overdue(clock.today()))
 
@@ -543,7 +537,7 @@ def decisions_pack_in_force(request):
 @packs_router.post("/choices", response={201: PackChoiceOut}, operation_id="decisions_pack_choose")
 def decisions_pack_choose(request, payload: PackChooseIn):
     """The partnership officer puts a pack in force; past decisions keep theirs."""
-    _require(request.auth, Action.PACK_CHOOSE)
+    require(request.auth, Action.PACK_CHOOSE)
     choice = services.pack_choose(actor=request.auth, **payload.dict())
     return Status(
         201,

@@ -7,7 +7,6 @@ decision is about, which decision it corrects, and the answer codes so far.
 """
 
 import datetime
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from safeshare.access.actions import Action
 from safeshare.access.fetch import get_person_for
 from safeshare.access.fetch_decisions import get_advice_request_for, get_decision_for
-from safeshare.access.policy import can, visible
+from safeshare.access.policy import can, require, visible
 from safeshare.access.rules.decisions import ADVISER_ROLES, AdviceTarget, DecisionTarget
 from safeshare.access.rules.exchange import ShareSource
 from safeshare.access.rules.roles import CASE_ROLES
@@ -45,11 +44,6 @@ from safeshare.people.selectors import (
 )
 
 SESSION_KEY = "decisions.aid"
-
-
-def _require(user: Any, action: Action, obj: Any = None) -> None:
-    if not can(user, action, obj):
-        raise Forbidden()
 
 
 def _require_case_role(request: HttpRequest) -> None:
@@ -95,9 +89,9 @@ def _require_flow_allowed(request: HttpRequest, flow: dict) -> Person | None:
     subject = _flow_subject(request, flow)
     supersedes = _flow_supersedes(request, flow)
     if supersedes is not None:
-        _require(request.user, Action.DECISION_SUPERSEDE, supersedes)
+        require(request.user, Action.DECISION_SUPERSEDE, supersedes)
     else:
-        _require(request.user, Action.DECISION_RECORD, DecisionTarget(subject=subject))
+        require(request.user, Action.DECISION_RECORD, DecisionTarget(subject=subject))
     return subject
 
 
@@ -115,7 +109,7 @@ def _path(pack, answers: dict) -> dict:
 @require_http_methods(["GET", "POST"])
 def aid_start(request: HttpRequest) -> HttpResponse:
     """Start the decision aid: choose the child, or anonymised information."""
-    _require(request.user, Action.DECISION_RECORD, DecisionTarget(subject=None))
+    require(request.user, Action.DECISION_RECORD, DecisionTarget(subject=None))
     # A person page links here with ?person=<id> (an opaque id, never personal data).
     form = AidStartForm(
         request.POST or None,
@@ -125,7 +119,7 @@ def aid_start(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         about = form.cleaned_data["about"]
         subject = None if about == ANONYMISED else get_person_for(request.user, about)
-        _require(request.user, Action.DECISION_RECORD, DecisionTarget(subject=subject))
+        require(request.user, Action.DECISION_RECORD, DecisionTarget(subject=subject))
         _save_flow(
             request,
             {"subject": str(subject.pk) if subject else None, "answers": {}, "supersedes": None},
@@ -304,7 +298,7 @@ def decision_list_for_person(request: HttpRequest, person_id: str) -> HttpRespon
 def decision_detail(request: HttpRequest, decision_id: str) -> HttpResponse:
     """A decision: pack and version, recommendation and why, departure, reviews, corrections."""
     decision = get_decision_for(request.user, decision_id)
-    _require(request.user, Action.DECISION_VIEW, decision)
+    require(request.user, Action.DECISION_VIEW, decision)
     decision = selectors.decision_get_detail(decision=decision)
     text = selectors.decision_text(decision)
     subject_name = (
@@ -340,7 +334,7 @@ def decision_detail(request: HttpRequest, decision_id: str) -> HttpResponse:
 def decision_supersede(request: HttpRequest, decision_id: str) -> HttpResponse:
     """Start correcting a decision: the aid runs again for the same child."""
     decision = get_decision_for(request.user, decision_id)
-    _require(request.user, Action.DECISION_SUPERSEDE, decision)
+    require(request.user, Action.DECISION_SUPERSEDE, decision)
     _save_flow(
         request,
         {
@@ -356,7 +350,7 @@ def decision_supersede(request: HttpRequest, decision_id: str) -> HttpResponse:
 def decision_review(request: HttpRequest, decision_id: str) -> HttpResponse:
     """A safeguarding lead reviews a decision that departs from the recommendation."""
     decision = get_decision_for(request.user, decision_id)
-    _require(request.user, Action.DECISION_REVIEW, decision)
+    require(request.user, Action.DECISION_REVIEW, decision)
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -399,7 +393,7 @@ def advice_ask(request: HttpRequest) -> HttpResponse:
     """Ask your safeguarding lead or lead information officer, without naming the child
     unless you choose to (golden rule 3)."""
     user = request.user
-    _require(user, Action.ADVICE_REQUEST, AdviceTarget(subject=None))
+    require(user, Action.ADVICE_REQUEST, AdviceTarget(subject=None))
     advisers = [
         u
         for u in User.objects.filter(
@@ -439,11 +433,11 @@ def advice_detail(request: HttpRequest, advice_id: str) -> HttpResponse:
     """An advice request: the question, the child only if revealed, and the answer."""
     user = request.user
     advice = get_advice_request_for(user, advice_id)
-    _require(user, Action.ADVICE_VIEW, advice)
+    require(user, Action.ADVICE_VIEW, advice)
     may_answer = can(user, Action.ADVICE_GIVE, advice) and not selectors.advice_answered(advice)
     form = AdviceGiveForm(request.POST or None) if may_answer else None
     if request.method == "POST":
-        _require(user, Action.ADVICE_GIVE, advice)
+        require(user, Action.ADVICE_GIVE, advice)
         if form is not None and form.is_valid():
             try:
                 services.advice_give(actor=user, advice_request=advice, **form.cleaned_data)
@@ -480,7 +474,7 @@ def advice_detail(request: HttpRequest, advice_id: str) -> HttpResponse:
 def packs(request: HttpRequest) -> HttpResponse:
     """The shipped packs, the one in force, review dates, and (partnership officer) choosing."""
     user = request.user
-    _require(user, Action.PACK_VIEW)
+    require(user, Action.PACK_VIEW)
     may_choose = can(user, Action.PACK_CHOOSE)
     summaries = selectors.pack_list()
     form = PackChooseForm(
@@ -488,7 +482,7 @@ def packs(request: HttpRequest) -> HttpResponse:
         packs=[(s.pack.id, f"{s.pack.title} (version {s.pack.version})") for s in summaries],
     )
     if request.method == "POST":
-        _require(user, Action.PACK_CHOOSE)
+        require(user, Action.PACK_CHOOSE)
         if form.is_valid():
             try:
                 services.pack_choose(actor=user, **form.cleaned_data)

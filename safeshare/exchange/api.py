@@ -22,10 +22,9 @@ from safeshare.access.fetch_exchange import (
     get_share_for,
     own_decision_or_error,
 )
-from safeshare.access.policy import can
+from safeshare.access.policy import require
 from safeshare.access.rules.exchange import ReferralTarget, RequestTarget, ShareSource
 from safeshare.agencies.models import Agency, User
-from safeshare.core.errors import Forbidden
 from safeshare.exchange import selectors, services
 from safeshare.exchange.models import (
     HarmBasis,
@@ -46,11 +45,6 @@ shares_router = Router(tags=["shares"])
 referrals_router = Router(tags=["referrals"])
 
 TEXT = Field(min_length=1, max_length=5000)
-
-
-def _require(user, action: Action, obj) -> None:
-    if not can(user, action, obj):
-        raise Forbidden()
 
 
 def _agency(agency_id: uuid.UUID | None, field: str) -> Agency:
@@ -154,7 +148,7 @@ def exchange_request_raise(request, payload: RequestIn):
     user = request.auth
     subject = get_person_for(user, payload.subject_id)
     to_agency = _agency(payload.to_agency_id, "to_agency_id")
-    _require(user, Action.REQUEST_RAISE, RequestTarget(subject=subject, to_agency=to_agency))
+    require(user, Action.REQUEST_RAISE, RequestTarget(subject=subject, to_agency=to_agency))
     raised = services.request_raise(
         actor=user,
         subject=subject,
@@ -196,7 +190,7 @@ def exchange_requests_overdue(request):
 def exchange_request_get(request, request_id: str):
     """A request your agency made or was asked, with its purpose and status."""
     found = get_request_for(request.auth, request_id)
-    _require(request.auth, Action.REQUEST_VIEW, found)
+    require(request.auth, Action.REQUEST_VIEW, found)
     return _request_out(found)
 
 
@@ -207,7 +201,7 @@ def exchange_request_answer(request, request_id: str, payload: RequestAnswerIn):
     """Answer with the decision your agency recorded (share or not share)."""
     user = request.auth
     found = get_request_for(user, request_id)
-    _require(user, Action.REQUEST_ANSWER, found)
+    require(user, Action.REQUEST_ANSWER, found)
     decision = own_decision_or_error(user, payload.decision_id, field="decision_id")
     services.request_answer(actor=user, request=found, decision=decision)
     return _request_out(get_request_for(user, request_id))
@@ -220,7 +214,7 @@ def exchange_request_accept(request, request_id: str):
     """Take the request on: your agency starts working with the child, so it can decide."""
     user = request.auth
     found = get_request_for(user, request_id)
-    _require(user, Action.REQUEST_ANSWER, found)
+    require(user, Action.REQUEST_ANSWER, found)
     services.request_accept(actor=user, request=found)
     return _request_out(found)
 
@@ -232,7 +226,7 @@ def exchange_request_withdraw(request, request_id: str, payload: RequestWithdraw
     """Withdraw a request your agency no longer needs answered."""
     user = request.auth
     found = get_request_for(user, request_id)
-    _require(user, Action.REQUEST_WITHDRAW, found)
+    require(user, Action.REQUEST_WITHDRAW, found)
     services.request_withdraw(actor=user, request=found, reason=payload.reason)
     return _request_out(get_request_for(user, request_id))
 
@@ -415,7 +409,7 @@ def exchange_share_send(request, payload: ShareIn):
     """Send the selected items, from your agency's decision to share, to chosen recipients."""
     user = request.auth
     decision = own_decision_or_error(user, payload.decision_id, field="decision_id")
-    _require(user, Action.SHARE_SEND, ShareSource(decision=decision))
+    require(user, Action.SHARE_SEND, ShareSource(decision=decision))
     recipients = [
         services.RecipientDraft(
             agency=_agency(r.agency_id, f"recipients.{i}.agency_id"),
@@ -463,7 +457,7 @@ def exchange_share_get(request, share_id: str):
     """A share: its selected items only. A recipient's read is logged (issue #4 item 5)."""
     user = request.auth
     share = get_share_for(user, share_id)
-    _require(user, Action.SHARE_VIEW, share)
+    require(user, Action.SHARE_VIEW, share)
     services.share_view_record(actor=user, share=share, channel=ViewChannel.API)
     return _share_out(user, share)
 
@@ -474,7 +468,7 @@ def exchange_share_export(request, share_id: str):
     export carries the selected items only and is logged as a view through export."""
     user = request.auth
     share = get_share_for(user, share_id)
-    _require(user, Action.SHARE_VIEW, share)
+    require(user, Action.SHARE_VIEW, share)
     services.share_view_record(actor=user, share=share, channel=ViewChannel.EXPORT)
     body = _share_out(user, share)
     response = HttpResponse(
@@ -492,7 +486,7 @@ def exchange_share_acknowledge(request, share_id: str):
     """Confirm your agency received the share."""
     user = request.auth
     share = get_share_for(user, share_id)
-    _require(user, Action.SHARE_ACKNOWLEDGE, share)
+    require(user, Action.SHARE_ACKNOWLEDGE, share)
     services.share_acknowledge(actor=user, share=share)
     # The answer shows the items again, so it is a view like any other.
     services.share_view_record(actor=user, share=share, channel=ViewChannel.API)
@@ -504,7 +498,7 @@ def exchange_share_revoke(request, share_id: str, payload: RevokeIn):
     """End recipients' access now (the sender keeps the full record)."""
     user = request.auth
     share = get_share_for(user, share_id)
-    _require(user, Action.SHARE_REVOKE, share)
+    require(user, Action.SHARE_REVOKE, share)
     services.share_revoke(actor=user, share=share, reason=payload.reason)
     return _share_out(user, get_share_for(user, share_id))
 
@@ -517,7 +511,7 @@ def exchange_share_receipt(request, share_id: str):
     intact ledger, for the sender and any recipient."""
     user = request.auth
     share = get_share_for(user, share_id)
-    _require(user, Action.SHARE_VIEW, share)
+    require(user, Action.SHARE_VIEW, share)
     receipt = selectors.share_receipt(share)
     if receipt is None:
         raise ValidationError({"share": [ValidationError("No receipt.", code="no_receipt")]})
@@ -538,7 +532,7 @@ def exchange_onward_request(request, share_id: str, payload: OnwardIn):
     """Ask the source agency before passing a share on (secondary disclosure)."""
     user = request.auth
     share = get_share_for(user, share_id)
-    _require(user, Action.ONWARD_REQUEST, share)
+    require(user, Action.ONWARD_REQUEST, share)
     proposed = _agency(payload.proposed_recipient_id, "proposed_recipient_id")
     onward = services.onward_request(
         actor=user, share=share, proposed_recipient=proposed, purpose=payload.purpose
@@ -553,7 +547,7 @@ def exchange_onward_answer(request, onward_id: str, payload: OnwardAnswerIn):
     """Answer an onward disclosure request with your agency's recorded decision."""
     user = request.auth
     onward = get_onward_request_for(user, onward_id)
-    _require(user, Action.ONWARD_ANSWER, onward)
+    require(user, Action.ONWARD_ANSWER, onward)
     decision = own_decision_or_error(user, payload.decision_id, field="decision_id")
     services.onward_answer(actor=user, onward=onward, decision=decision)
     return _onward_out(get_onward_request_for(user, onward_id))
@@ -590,7 +584,7 @@ def exchange_referral_make(request, payload: ReferralIn):
     """Refer a child to the front door (MASH) the same day; consent is not required."""
     user = request.auth
     subject = get_person_for(user, payload.subject_id)
-    _require(user, Action.REFERRAL_MAKE, ReferralTarget(subject=subject))
+    require(user, Action.REFERRAL_MAKE, ReferralTarget(subject=subject))
     front_door = _agency(payload.front_door_id, "front_door_id") if payload.front_door_id else None
     items = [
         services.ItemDraft(**{**item.dict(), "protected_role": item.protected_role or ""})

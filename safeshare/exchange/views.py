@@ -26,7 +26,7 @@ from safeshare.access.fetch_exchange import (
     get_request_for,
     get_share_for,
 )
-from safeshare.access.policy import can, person_relation
+from safeshare.access.policy import can, person_relation, require
 from safeshare.access.rules.exchange import ReferralTarget, RequestTarget, ShareSource
 from safeshare.access.rules.roles import CASE_ROLES
 from safeshare.agencies.models import Agency
@@ -43,11 +43,6 @@ DRAFTS = "exchange_share_drafts"
 
 def _require_case_role(request: HttpRequest) -> None:
     if not request.user.roles & CASE_ROLES or request.user.agency is None:
-        raise Forbidden()
-
-
-def _require(request: HttpRequest, action: Action, obj) -> None:
-    if not can(request.user, action, obj):
         raise Forbidden()
 
 
@@ -102,8 +97,8 @@ def request_new(request: HttpRequest, person_id: str) -> HttpResponse:
     target_agency = None
     if request.method == "POST" and form.is_valid():
         target_agency = Agency.objects.filter(pk=form.cleaned_data["to_agency"]).first()
-    _require(
-        request,
+    require(
+        request.user,
         Action.REQUEST_RAISE,
         RequestTarget(subject=subject, to_agency=target_agency or Agency(id=uuid.uuid4())),
     )
@@ -134,7 +129,7 @@ def request_new(request: HttpRequest, person_id: str) -> HttpResponse:
 def request_detail(request: HttpRequest, request_id: str) -> HttpResponse:
     """A request, its status and, for the agency asked, how to answer it."""
     found = get_request_for(request.user, request_id)
-    _require(request, Action.REQUEST_VIEW, found)
+    require(request.user, Action.REQUEST_VIEW, found)
     may_answer = can(request.user, Action.REQUEST_ANSWER, found)
     status = selectors.request_status(found)
     answer_form = None
@@ -183,7 +178,7 @@ def _request_context(request: HttpRequest, found, **extra) -> dict:
 def request_answer(request: HttpRequest, request_id: str) -> HttpResponse:
     """Answer with one of your agency's recorded decisions about the child."""
     found = get_request_for(request.user, request_id)
-    _require(request, Action.REQUEST_ANSWER, found)
+    require(request.user, Action.REQUEST_ANSWER, found)
     form = forms.RequestAnswerForm(request.POST, decisions=_decision_choices(request, found))
     if form.is_valid():
         try:
@@ -203,7 +198,7 @@ def request_answer(request: HttpRequest, request_id: str) -> HttpResponse:
 def request_accept(request: HttpRequest, request_id: str) -> HttpResponse:
     """Take the request on, so the child is in your agency's scope for the decision aid."""
     found = get_request_for(request.user, request_id)
-    _require(request, Action.REQUEST_ANSWER, found)
+    require(request.user, Action.REQUEST_ANSWER, found)
     try:
         services.request_accept(actor=request.user, request=found)
     except ValidationError:
@@ -215,7 +210,7 @@ def request_accept(request: HttpRequest, request_id: str) -> HttpResponse:
 @require_POST
 def request_withdraw(request: HttpRequest, request_id: str) -> HttpResponse:
     found = get_request_for(request.user, request_id)
-    _require(request, Action.REQUEST_WITHDRAW, found)
+    require(request.user, Action.REQUEST_WITHDRAW, found)
     form = forms.RequestWithdrawForm(request.POST)
     if form.is_valid():
         try:
@@ -271,7 +266,7 @@ def _save_draft_items(request: HttpRequest, decision, items: list[dict]) -> None
 
 def _decision_for_share(request: HttpRequest, decision_id: str):
     decision = get_own_decision_for(request.user, decision_id)
-    _require(request, Action.SHARE_SEND, ShareSource(decision=decision))
+    require(request.user, Action.SHARE_SEND, ShareSource(decision=decision))
     return decision
 
 
@@ -393,7 +388,7 @@ def share_detail(request: HttpRequest, share_id: str) -> HttpResponse:
     """The sender's full record, or the recipient's view (logged): the selected items only,
     protected identities withheld, the limits of consent and whether it may be passed on."""
     share = get_share_for(request.user, share_id)
-    _require(request, Action.SHARE_VIEW, share)
+    require(request.user, Action.SHARE_VIEW, share)
     services.share_view_record(actor=request.user, share=share, channel=ViewChannel.PAGE)
     return render(request, "exchange/share_detail.html", _share_context(request, share))
 
@@ -423,7 +418,7 @@ def _share_context(request: HttpRequest, share, **extra) -> dict:
 @require_POST
 def share_acknowledge(request: HttpRequest, share_id: str) -> HttpResponse:
     share = get_share_for(request.user, share_id)
-    _require(request, Action.SHARE_ACKNOWLEDGE, share)
+    require(request.user, Action.SHARE_ACKNOWLEDGE, share)
     try:
         services.share_acknowledge(actor=request.user, share=share)
     except ValidationError:
@@ -434,7 +429,7 @@ def share_acknowledge(request: HttpRequest, share_id: str) -> HttpResponse:
 @require_POST
 def share_revoke(request: HttpRequest, share_id: str) -> HttpResponse:
     share = get_share_for(request.user, share_id)
-    _require(request, Action.SHARE_REVOKE, share)
+    require(request.user, Action.SHARE_REVOKE, share)
     form = forms.ShareRevokeForm(request.POST)
     if form.is_valid():
         try:
@@ -456,7 +451,7 @@ def share_revoke(request: HttpRequest, share_id: str) -> HttpResponse:
 def onward_new(request: HttpRequest, share_id: str) -> HttpResponse:
     """A recipient asks the source agency before passing a share on (secondary disclosure)."""
     share = get_share_for(request.user, share_id)
-    _require(request, Action.ONWARD_REQUEST, share)
+    require(request.user, Action.ONWARD_REQUEST, share)
     agencies = [(k, v) for k, v in _other_agencies(request) if k != str(share.sender_agency_id)]
     form = forms.OnwardRequestForm(
         request.POST if request.method == "POST" else None, agencies=agencies
@@ -487,7 +482,7 @@ def onward_new(request: HttpRequest, share_id: str) -> HttpResponse:
 def onward_detail(request: HttpRequest, onward_id: str) -> HttpResponse:
     """The request to pass a share on; the source agency answers with one of its decisions."""
     onward = get_onward_request_for(request.user, onward_id)
-    _require(request, Action.ONWARD_VIEW, onward)
+    require(request.user, Action.ONWARD_VIEW, onward)
     answer = getattr(onward, "answer", None) if hasattr(onward, "answer") else None
     form = None
     if answer is None and can(request.user, Action.ONWARD_ANSWER, onward):
@@ -530,7 +525,7 @@ def onward_detail(request: HttpRequest, onward_id: str) -> HttpResponse:
 def referral_new(request: HttpRequest, person_id: str) -> HttpResponse:
     """Refer a child to the children's trust front door (MASH), same day, consent not needed."""
     subject = get_person_for(request.user, person_id)
-    _require(request, Action.REFERRAL_MAKE, ReferralTarget(subject=subject))
+    require(request.user, Action.REFERRAL_MAKE, ReferralTarget(subject=subject))
     labels = dict(selectors.consent_reason_choices())
     form = forms.ReferralForm(
         request.POST if request.method == "POST" else None,

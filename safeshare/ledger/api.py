@@ -11,13 +11,13 @@ import uuid
 from typing import Any, Literal
 
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Body, Field, Query, Router, Schema, Status
 
 from safeshare.access.actions import Action
-from safeshare.access.policy import can
+from safeshare.access.policy import require
 from safeshare.api.problems import Problem, problem_response
-from safeshare.core.errors import Forbidden, NotFound
+from safeshare.core.errors import NotFound
 
 from . import selectors
 from .kinds import EntryKind
@@ -103,11 +103,6 @@ class CheckpointsIn(Schema):
     limit: int = Field(50, ge=1, le=selectors.PAGE_SIZE_MAX)
 
 
-def _require(request: HttpRequest, action: Action) -> None:
-    if not can(request.auth, action):
-        raise Forbidden()
-
-
 def _signing_key_missing() -> HttpResponse:
     return problem_response(503, SIGNING_KEY_MISSING, kind="signing-key-not-configured")
 
@@ -126,7 +121,7 @@ def _checkpoint_out(checkpoint) -> dict[str, Any]:
 @router.get("/head", response=HeadOut, operation_id="ledger_head")
 def ledger_head(request):
     """The last entry of the chain and how many entries there are."""
-    _require(request, Action.LEDGER_READ)
+    require(request.auth, Action.LEDGER_READ)
     head = selectors.ledger_head()
     return {"seq": head.seq, "hash": head.hash, "count": head.count}
 
@@ -134,7 +129,7 @@ def ledger_head(request):
 @router.get("/entries", response=EntryPageOut, operation_id="ledger_entries")
 def ledger_entries(request, filters: Query[EntriesIn]):
     """A page of entries in chain order; follow ``next_after_seq`` for the next page."""
-    _require(request, Action.LEDGER_READ)
+    require(request.auth, Action.LEDGER_READ)
     if filters.kind is not None and filters.kind not in EntryKind.values:
         message = "Choose a ledger entry kind, such as share.sent."
         raise ValidationError({"kind": [ValidationError(message, code="unknown_kind")]})
@@ -150,7 +145,7 @@ def ledger_entries(request, filters: Query[EntriesIn]):
 @router.get("/entries/{seq}", response=EntryOut, operation_id="ledger_entry")
 def ledger_entry(request, seq: int):
     """One entry, by its sequence number."""
-    _require(request, Action.LEDGER_READ)
+    require(request.auth, Action.LEDGER_READ)
     entry = selectors.entry_get(seq=seq)
     if entry is None:
         raise NotFound("ledger entry")
@@ -164,7 +159,7 @@ def ledger_verify(request, payload: Body[VerifyIn | None] = None):
     Reads only. ``bad_seq`` names the first bad entry; ``reason`` says what is
     wrong with it (or with the checkpoint).
     """
-    _require(request, Action.LEDGER_READ)
+    require(request.auth, Action.LEDGER_READ)
     document = payload.checkpoint.dict() if payload and payload.checkpoint else None
     try:
         result = verify_chain(checkpoint=document)
@@ -182,7 +177,7 @@ def ledger_verify(request, payload: Body[VerifyIn | None] = None):
 @router.get("/checkpoints", response=list[CheckpointOut], operation_id="ledger_checkpoints_list")
 def ledger_checkpoints_list(request, filters: Query[CheckpointsIn]):
     """The latest signed checkpoints, newest first."""
-    _require(request, Action.LEDGER_READ)
+    require(request.auth, Action.LEDGER_READ)
     return [_checkpoint_out(c) for c in selectors.checkpoint_list(limit=filters.limit)]
 
 
@@ -193,7 +188,7 @@ def ledger_checkpoints_list(request, filters: Query[CheckpointsIn]):
 )
 def ledger_checkpoint_write(request):
     """Sign the ledger's head now; a ``ledger.checkpoint`` entry records it."""
-    _require(request, Action.LEDGER_CHECKPOINT)
+    require(request.auth, Action.LEDGER_CHECKPOINT)
     try:
         checkpoint = checkpoint_write(actor_ref=actor_ref_for(request.auth))
     except ImproperlyConfigured:
@@ -208,7 +203,7 @@ def ledger_checkpoint_write(request):
 )
 def ledger_checkpoint_export(request, checkpoint_id: int):
     """The checkpoint as the JSON document agencies keep (``ledger verify --checkpoint``)."""
-    _require(request, Action.LEDGER_READ)
+    require(request.auth, Action.LEDGER_READ)
     checkpoint = selectors.checkpoint_get(checkpoint_id=checkpoint_id)
     if checkpoint is None:
         raise NotFound("checkpoint")

@@ -19,8 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from markupsafe import Markup, escape
 
 from safeshare.access.actions import Action
-from safeshare.access.policy import can
-from safeshare.core.errors import Forbidden, NotFound
+from safeshare.access.policy import can, require
+from safeshare.core.errors import NotFound
 from safeshare.web.forms import GovukForm
 
 from . import selectors
@@ -104,11 +104,6 @@ def breakable(value: Any, every: int = 16) -> Markup:
     return Markup("<wbr>").join(escape(chunk) for chunk in chunks)
 
 
-def _require(request: HttpRequest, action: Action) -> None:
-    if not can(request.user, action):
-        raise Forbidden()
-
-
 def _page_query(filters: dict[str, Any], after_seq: int) -> str:
     """The GET parameters of another page of the same filtered list."""
     params = {key: value for key, value in filters.items() if value}
@@ -118,7 +113,7 @@ def _page_query(filters: dict[str, Any], after_seq: int) -> str:
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     """The head of the ledger, the latest checkpoints and a page of entries."""
-    _require(request, Action.LEDGER_READ)
+    require(request.user, Action.LEDGER_READ)
     form = EntryFilterForm(request.GET or None)
     page = None
     next_query = first_query = None
@@ -160,7 +155,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 
     Reads only: nothing is appended (issue #3 item 5).
     """
-    _require(request, Action.LEDGER_READ)
+    require(request.user, Action.LEDGER_READ)
     form = VerifyForm(request.POST, request.FILES) if request.method == "POST" else VerifyForm()
     result = None
     status = 200
@@ -176,11 +171,11 @@ def verify(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def checkpoints(request: HttpRequest) -> HttpResponse:
     """The signed checkpoints, newest first; an auditor may sign the head now."""
-    _require(request, Action.LEDGER_READ)
+    require(request.user, Action.LEDGER_READ)
     form = GovukForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
-        _require(request, Action.LEDGER_CHECKPOINT)
+        require(request.user, Action.LEDGER_CHECKPOINT)
         try:
             checkpoint = checkpoint_write(actor_ref=actor_ref_for(request.user))
         except ImproperlyConfigured:
@@ -201,7 +196,7 @@ def checkpoints(request: HttpRequest) -> HttpResponse:
 
 
 def _checkpoint(request: HttpRequest, checkpoint_id: int):
-    _require(request, Action.LEDGER_READ)
+    require(request.user, Action.LEDGER_READ)
     checkpoint = selectors.checkpoint_get(checkpoint_id=checkpoint_id)
     if checkpoint is None:
         raise NotFound("checkpoint")

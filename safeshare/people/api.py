@@ -12,8 +12,7 @@ from ninja import Field, Router, Schema, Status
 
 from safeshare.access.actions import Action
 from safeshare.access.fetch import get_person_for
-from safeshare.access.policy import can, person_relation, visible
-from safeshare.core.errors import Forbidden
+from safeshare.access.policy import person_relation, require, visible
 from safeshare.people import selectors, services
 from safeshare.people.identity import read_identity
 from safeshare.people.models import Person, PersonKind, RelationshipType
@@ -91,17 +90,12 @@ def _person_out(user, person: Person) -> dict:
     }
 
 
-def _require(user, action: Action, obj) -> None:
-    if not can(user, action, obj):
-        raise Forbidden()
-
-
 @router.post("", response={201: PersonOut}, operation_id="people_create")
 def people_create(request, payload: PersonCreateIn):
     """Record a person your agency works with (their identity is encrypted at rest)."""
     user = request.auth
     agency = user.agency
-    _require(user, Action.PERSON_CREATE, agency)
+    require(user, Action.PERSON_CREATE, agency)
     person = services.person_create(actor=user, agency=agency, **payload.dict())
     return Status(201, _person_out(user, person))
 
@@ -136,7 +130,7 @@ def people_search(request, payload: PersonSearchIn):
 def people_get(request, person_id: str):
     """A person your agency works with or received a share about."""
     person = get_person_for(request.auth, person_id)
-    _require(request.auth, Action.PERSON_VIEW, person)
+    require(request.auth, Action.PERSON_VIEW, person)
     return _person_out(request.auth, person)
 
 
@@ -144,7 +138,7 @@ def people_get(request, person_id: str):
 def people_update_identity(request, person_id: str, payload: PersonIdentityIn):
     """Correct a person's identity fields (Protocol 5.2: accurate and up to date)."""
     person = get_person_for(request.auth, person_id)
-    _require(request.auth, Action.PERSON_EDIT, person)
+    require(request.auth, Action.PERSON_EDIT, person)
     person = services.person_update_identity(actor=request.auth, person=person, **payload.dict())
     return _person_out(request.auth, person)
 
@@ -157,7 +151,7 @@ def people_update_identity(request, person_id: str, payload: PersonIdentityIn):
 def people_relationships_record(request, person_id: str, payload: RelationshipIn):
     """Record that the related person is this person's parent, carer, sibling, ..."""
     person = get_person_for(request.auth, person_id)
-    _require(request.auth, Action.PERSON_EDIT, person)
+    require(request.auth, Action.PERSON_EDIT, person)
     related = get_person_for(request.auth, payload.related_person_id)
     relationship = services.relationship_record(
         actor=request.auth,
@@ -183,6 +177,6 @@ def people_relationships_record(request, person_id: str, payload: RelationshipIn
 def people_shred(request, person_id: str, payload: ShredIn):
     """Erase a person by destroying their data key (crypto-shredding); a tombstone stays."""
     person = get_person_for(request.auth, person_id)
-    _require(request.auth, Action.PERSON_SHRED, person)
+    require(request.auth, Action.PERSON_SHRED, person)
     person = services.person_shred(actor=request.auth, person=person, reason=payload.reason)
     return _person_out(request.auth, person)
