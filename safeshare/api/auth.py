@@ -45,7 +45,8 @@ class PersonalToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         now = clock.now()
         record = (
-            ApiToken.objects.select_related("user")
+            ApiToken.objects.select_related("user__membership__agency")
+            .prefetch_related("user__membership__role_grants")
             .filter(digest=token_digest(token), revoked_at__isnull=True, expires_at__gt=now)
             .first()
         )

@@ -40,9 +40,13 @@ def pack_choice_latest() -> ProtocolPackChoice | None:
 
 def pack_in_force() -> Pack:
     """The pack the partnership officer chose last, else SAFESHARE_DEFAULT_PACK."""
-    choice = pack_choice_latest()
-    if choice is not None and choice.pack_id in all_packs():
-        return get_pack(choice.pack_id)
+    chosen = (
+        ProtocolPackChoice.objects.order_by("-chosen_at", "-created_at")
+        .values_list("pack_id", flat=True)
+        .first()
+    )
+    if chosen is not None and chosen in all_packs():
+        return get_pack(chosen)
     return get_pack(settings.SAFESHARE_DEFAULT_PACK)
 
 

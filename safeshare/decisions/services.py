@@ -24,6 +24,7 @@ from safeshare.access.rules.decisions import ADVISER_ROLES, AdviceTarget, Decisi
 from safeshare.agencies.models import Agency, User
 from safeshare.core import clock
 from safeshare.core.errors import TIMEZONE_MESSAGE, Errors, Forbidden, add_error, raise_if
+from safeshare.core.validation import validate_new
 from safeshare.decisions.aid import IncompleteAnswers, Recommendation, recommend
 from safeshare.decisions.models import (
     AdviceRequest,
@@ -321,7 +322,8 @@ def _record(
     advice_requests: Iterable[AdviceRequest] = (),
     decided_at: datetime.datetime | None = None,
     supersedes: Decision | None = None,
-) -> tuple[Decision, Recommendation]:
+) -> tuple[Decision, dict]:
+    """Validate and write a decision and its links; returns it and its ledger payload."""
     agency = _agency(actor)
     now = clock.now()
     errors: Errors = {}
@@ -557,7 +559,7 @@ def _record(
         add_error(errors, "safeguarding_reason", message, code)
 
     # With whom (App. 2 Q6): only when sharing, never one's own agency.
-    recipients = list(recipient_agencies)
+    recipients = list({a.pk: a for a in recipient_agencies}.values())  # each agency once
     if sharing and not recipients:
         add_error(errors, "recipient_agencies", "Choose who the information goes to.", "required")
     if not sharing and recipients:
@@ -616,7 +618,7 @@ def _record(
         )
 
     # Advice sought (issue #4 item 7): the asker's own, about the same child.
-    advice = list(advice_requests)
+    advice = list({a.pk: a for a in advice_requests}.values())
     for item in advice:
         if item.asked_by_id != actor.pk or item.subject_id != (subject.pk if subject else None):
             add_error(
@@ -680,16 +682,20 @@ def _record(
     decision.more_detrimental_reasoning_enc = (
         seal("more_detrimental_reasoning", reasoning) if reasoning else None
     )
-    decision.full_clean()
+    validate_new(decision)
     decision.save(force_insert=True)
-    if recipients:
-        decision.recipient_agencies.set(recipients)
-    if advice:
-        decision.advice_requests.set(advice)
-    return decision, recommendation
+    # The links are new rows of a new decision: insert them, nothing to read first.
+    links = Decision.recipient_agencies.through
+    links.objects.bulk_create([links(decision=decision, agency=a) for a in recipients])
+    links = Decision.advice_requests.through
+    links.objects.bulk_create([links(decision=decision, advicerequest=a) for a in advice])
+    return decision, _payload(decision, recipients=recipients, advice=advice)
 
 
-def _payload(decision: Decision) -> dict:
+def _payload(
+    decision: Decision, *, recipients: Iterable[Agency], advice: Iterable[AdviceRequest]
+) -> dict:
+    """The ledger's record of a decision, from the values just written."""
     return {
         "decision": str(decision.pk),
         "outcome": decision.outcome,
@@ -705,8 +711,8 @@ def _payload(decision: Decision) -> dict:
         "consent_not_sought_reason": decision.consent_not_sought_reason,
         "safeguarding_reason": decision.safeguarding_reason,
         "anonymised": decision.anonymised,
-        "recipient_agencies": sorted(str(a.pk) for a in decision.recipient_agencies.all()),
-        "advice_requests": sorted(str(a.pk) for a in decision.advice_requests.all()),
+        "recipient_agencies": sorted({str(a.pk) for a in recipients}),
+        "advice_requests": sorted({str(a.pk) for a in advice}),
         "supersedes": str(decision.supersedes_id) if decision.supersedes_id else None,
     }
 
@@ -737,7 +743,7 @@ def decision_record(
     """
     if not can(actor, Action.DECISION_RECORD, DecisionTarget(subject=subject)):
         raise Forbidden("You cannot record a decision about this child.")
-    decision, _ = _record(
+    decision, payload = _record(
         actor=actor,
         subject=subject,
         anonymised=anonymised,
@@ -753,7 +759,7 @@ def decision_record(
         actor=actor,
         agency=decision.agency,
         subject=decision.subject,
-        payload=_payload(decision),
+        payload=payload,
     )
     return decision
 
@@ -774,7 +780,7 @@ def decision_supersede(
     (records are never edited; Protocol 5.2 "Record")."""
     if not can(actor, Action.DECISION_SUPERSEDE, decision):
         raise Forbidden("You cannot correct this decision.")
-    new, _ = _record(
+    new, payload = _record(
         actor=actor,
         subject=decision.subject,
         anonymised=decision.anonymised,
@@ -791,7 +797,7 @@ def decision_supersede(
         actor=actor,
         agency=new.agency,
         subject=new.subject,
-        payload=_payload(new),
+        payload=payload,
     )
     return new
 

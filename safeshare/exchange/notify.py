@@ -24,7 +24,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from safeshare.agencies.models import Agency, Role, User
-from safeshare.exchange.models import InformationRequest, Referral, Share
+from safeshare.exchange.models import InformationRequest, Referral, Share, ShareRecipient
 from safeshare.ledger.kinds import EntryKind
 from safeshare.ledger.services import actor_ref_for, ledger_append, system_actor_ref
 
@@ -195,12 +195,17 @@ def _failed(
 # --- what the exchange services call --------------------------------------------------------
 
 
-def notify_share_sent(*, actor: User, share: Share) -> int:
+def notify_share_sent(
+    *, actor: User, share: Share, recipients: list[ShareRecipient] | None = None
+) -> int:
     """Recipients of a share: the named person, else the receiving agency's practitioners and
-    safeguarding leads (issue #4 item 9). Call inside `share_send`'s transaction."""
+    safeguarding leads (issue #4 item 9). Call inside `share_send`'s transaction; pass the
+    recipient rows just written, if in hand, to save reading them back."""
     path = reverse("exchange:share_detail", kwargs={"share_id": share.pk})
     queued = 0
-    for recipient in share.recipients.select_related("agency", "named_user"):
+    if recipients is None:
+        recipients = list(share.recipients.select_related("agency", "named_user"))
+    for recipient in recipients:
         if recipient.named_user_id is None:
             users = agency_staff(recipient.agency)
         else:

@@ -27,7 +27,7 @@ from safeshare.agencies.models import User
 from safeshare.core import clock
 
 PENDING_KEY = "safeshare_sign_in"
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+STAFF_BACKEND = "safeshare.agencies.backends.StaffBackend"
 
 
 def credentials(username: str) -> dict[str, str]:
@@ -126,7 +126,7 @@ def complete(request: HttpRequest, *, user: User, device: Any) -> str:
     """Both factors passed: sign the user in and say where to go next."""
     next_url = pending_next(request)
     pending_clear(request)
-    auth.login(request, user, backend=MODEL_BACKEND)
+    auth.login(request, user, backend=STAFF_BACKEND)
     otp_login(request, device)
     services.user_sign_in_record(user=user)
     return next_url

@@ -10,9 +10,10 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeshare.agencies.models import User
+from safeshare.web.sign_in import STAFF_BACKEND
 from safeshare.web.two_factor import current_code
 
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+__all__ = ["STAFF_BACKEND", "code_for", "sign_in_verified", "totp_device"]
 
 
 def totp_device(user: User) -> TOTPDevice:
@@ -26,7 +27,7 @@ def totp_device(user: User) -> TOTPDevice:
 def sign_in_verified(client: Client, user: User) -> TOTPDevice:
     """Sign the client in as `user` with a verified second factor."""
     device = totp_device(user)
-    client.force_login(user, backend=MODEL_BACKEND)
+    client.force_login(user, backend=STAFF_BACKEND)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()

@@ -9,7 +9,7 @@ from safeshare.agencies.models import Membership, Role, User
 from safeshare.agencies.tests.factories import AgencyFactory, staff
 from safeshare.ledger.kinds import EntryKind
 from safeshare.ledger.models import Entry
-from safeshare.web.testing import MODEL_BACKEND, sign_in_verified
+from safeshare.web.testing import STAFF_BACKEND, sign_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,7 @@ def test_admin_refuses_a_superuser_without_the_administrator_role(client):
 
 
 def test_admin_refuses_an_administrator_without_the_second_factor(client, admin_user):
-    client.force_login(admin_user, backend=MODEL_BACKEND)
+    client.force_login(admin_user, backend=STAFF_BACKEND)
     response = client.get("/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith("/sign-in/")

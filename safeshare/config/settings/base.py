@@ -108,7 +108,7 @@ AUTH_USER_MODEL = "agencies.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "safeshare.agencies.backends.StaffBackend",
 ]
 
 PASSWORD_HASHERS = [

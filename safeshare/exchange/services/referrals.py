@@ -108,7 +108,7 @@ def referral_make(
         reason=reason,
         consent_reason=consent_not_sought_reason,
     )
-    share = _write_share(
+    share, _ = _write_share(
         actor=actor,
         agency=agency,
         decision=decision,

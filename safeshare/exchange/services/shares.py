@@ -10,6 +10,7 @@ from safeshare.access.rules.roles import CASE_ROLES
 from safeshare.agencies.models import Agency, AgencyType, User
 from safeshare.core import clock
 from safeshare.core.errors import TIMEZONE_MESSAGE
+from safeshare.core.validation import validate_new
 from safeshare.decisions.models import Decision, DecisionOutcome
 from safeshare.exchange import notify
 from safeshare.exchange.dates import FILE_TRANSFER_SCHOOL_DAYS, add_working_days
@@ -179,7 +180,12 @@ def _clean_recipients(
     if len(recipients) > MAX_RECIPIENTS:
         add_error(errors, "recipients", f"Choose at most {MAX_RECIPIENTS}.", "too_many")
         return
-    named_for = set(decision.recipient_agencies.values_list("pk", flat=True)) if decision else set()
+    links = Decision.recipient_agencies.through.objects
+    named_for = (
+        set(links.filter(decision_id=decision.pk).values_list("agency_id", flat=True))
+        if decision
+        else set()
+    )
     seen: set = set()
     for index, recipient in enumerate(recipients):
         name = f"recipients.{index}.agency_id"
@@ -312,7 +318,7 @@ def share_send(
         receipt_due_on = add_working_days(today, FILE_TRANSFER_SCHOOL_DAYS)
     raise_if(errors)
     assert agency is not None and subject is not None
-    share = _write_share(
+    share, written = _write_share(
         actor=actor,
         agency=agency,
         decision=decision,
@@ -327,7 +333,8 @@ def share_send(
         items=cleaned,
         recipients=recipients,
     )
-    notify.notify_share_sent(actor=actor, share=share)  # emails leave on commit (item 9)
+    # Emails leave on commit (item 9).
+    notify.notify_share_sent(actor=actor, share=share, recipients=written)
     return share
 
 
@@ -346,7 +353,8 @@ def _write_share(
     receipt_due_on: datetime.date | None,
     items: list[dict],
     recipients: list[RecipientDraft],
-) -> Share:
+) -> tuple[Share, list[ShareRecipient]]:
+    """Write a validated share: its receipt entry, the share, its items and recipients."""
     share_id = uuid.uuid4()
     share = Share(
         id=share_id,
@@ -363,8 +371,7 @@ def _write_share(
         is_file_transfer=is_file_transfer,
         receipt_due_on=receipt_due_on,
     )
-    share.full_clean()
-    share.save(force_insert=True)
+    validate_new(share)
     rows = []
     for position, item in enumerate(items, start=1):
         item_id = uuid.uuid4()
@@ -393,15 +400,13 @@ def _write_share(
                 ),
             )
         )
-    for row in rows:
-        row.full_clean(exclude=["share"])
-    ShareItem.objects.bulk_create(rows)
     recipient_rows = [
         ShareRecipient(share=share, agency=r.agency, named_user=r.named_user) for r in recipients
     ]
-    for row in recipient_rows:
-        row.full_clean(exclude=["share"], validate_unique=False)
-    ShareRecipient.objects.bulk_create(recipient_rows)
+    for row in [*rows, *recipient_rows]:
+        validate_new(row, exclude=["share"])  # the share is written below
+    # Everything is valid: the receipt (the ledger entry) first, so the share is written
+    # once, with it, then its items and recipients.
     entry = append(
         kind=EntryKind.SHARE_SENT,
         actor=actor,
@@ -420,9 +425,11 @@ def _write_share(
             "file_transfer": is_file_transfer,
         },
     )
-    Share.objects.filter(pk=share.pk).update(sent_entry_seq=entry.seq, sent_entry_hash=entry.hash)
     share.sent_entry_seq, share.sent_entry_hash = entry.seq, entry.hash
-    return share
+    share.save(force_insert=True)
+    ShareItem.objects.bulk_create(rows)
+    ShareRecipient.objects.bulk_create(recipient_rows)
+    return share, recipient_rows
 
 
 def _recipient_row(actor: User, share: Share) -> ShareRecipient | None:

@@ -12,7 +12,7 @@ from django.contrib.auth.hashers import make_password
 from django.test import Client
 
 from safeshare.agencies.tests.factories import PASSWORD
-from safeshare.web.testing import MODEL_BACKEND, code_for, sign_in_verified, totp_device
+from safeshare.web.testing import STAFF_BACKEND, code_for, sign_in_verified, totp_device
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def test_every_page_needs_a_verified_session(client, practitioner, path):
     assert response.status_code == 302
     assert response["Location"].startswith("/sign-in/?next=")
     # Signed in with a password only (no second factor): still refused.
-    client.force_login(practitioner, backend=MODEL_BACKEND)
+    client.force_login(practitioner, backend=STAFF_BACKEND)
     response = client.get(path)
     assert response.status_code == 302
     assert response["Location"].startswith("/sign-in/?next=")
