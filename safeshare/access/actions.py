@@ -35,6 +35,18 @@ class Action(StrEnum):
     # Informing the child or family after a share (issue #4 item 8): the sending agency only.
     SUBJECT_NOTIFICATION_VIEW = "subject_notification.view"
     SUBJECT_NOTIFICATION_RECORD = "subject_notification.record"  # object: SubjectTarget
+    # Consent, capacity, conflicts, withdrawal and the notice at first contact (issue #5).
+    CONSENT_VIEW = "consent.view"
+    CONSENT_RECORD = "consent.record"  # object: access.rules.consent.ConsentTarget
+    CONSENT_WITHDRAW = "consent.withdraw"
+    CAPACITY_VIEW = "capacity.view"
+    CAPACITY_ASSESS = "capacity.assess"  # object: access.rules.consent.ConsentTarget
+    CONSENT_CONFLICT_VIEW = "consent_conflict.view"
+    CONSENT_CONFLICT_GUIDE = "consent_conflict.guide"
+    CONTINUED_USE_VIEW = "continued_use.view"
+    CONTINUED_USE_RECORD = "continued_use.record"  # object: the ShareRecipient row
+    NOTICE_VIEW = "notice.view"
+    NOTICE_RECORD = "notice.record"  # object: access.rules.consent.NoticeTarget
     # Protocol packs (no case content): everyone reads; the partnership officer chooses.
     PACK_VIEW = "pack.view"
     PACK_CHOOSE = "pack.choose"

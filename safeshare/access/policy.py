@@ -89,6 +89,7 @@ def person_relation(user: Any, person: Any) -> Relation:
 
 # Each rules module registers itself on import; list every one here.
 from safeshare.access.rules import agencies as _agencies  # noqa: E402, F401
+from safeshare.access.rules import consent as _consent  # noqa: E402, F401
 from safeshare.access.rules import decisions as _decisions  # noqa: E402, F401
 from safeshare.access.rules import exchange as _exchange  # noqa: E402, F401
 from safeshare.access.rules import people as _people  # noqa: E402, F401

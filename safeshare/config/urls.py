@@ -10,6 +10,7 @@ urlpatterns = [
     path("decisions/", include("safeshare.decisions.urls")),
     path("exchange/", include("safeshare.exchange.urls")),
     path("people/", include("safeshare.people.urls")),
+    path("consent/", include("safeshare.consent.urls")),
     path("", include("safeshare.web.urls")),
 ]
 

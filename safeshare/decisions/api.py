@@ -17,12 +17,12 @@ from safeshare.access.fetch_decisions import get_advice_request_for, get_decisio
 from safeshare.access.policy import require, visible
 from safeshare.access.rules.decisions import DecisionTarget
 from safeshare.agencies.models import Agency, User
+from safeshare.consent.models import Consent
 from safeshare.core import clock
 from safeshare.decisions import aid, selectors, services
 from safeshare.decisions.models import AdviceRequest, Decision
 from safeshare.decisions.packs import Pack
 from safeshare.people.models import Person
-from safeshare.people.selectors import parental_responsibility_holders
 
 router = Router(tags=["decisions"])
 advice_router = Router(tags=["decisions"])
@@ -82,8 +82,8 @@ class DecisionIn(Schema):
     special_category_condition: str = CODE
     statutory_gateways: list[str] = Field(default_factory=list, max_length=20)
     consent_state: str = CODE
-    consent_given_by: uuid.UUID | None = None
-    consent_given_at: datetime.datetime | None = None
+    consent_id: uuid.UUID | None = None
+    purpose_code: str = CODE
     consent_not_sought_reason: str = CODE
     safeguarding_reason: str = CODE
     recipient_agencies: list[uuid.UUID] = Field(default_factory=list, max_length=50)
@@ -142,6 +142,8 @@ class DecisionOut(DecisionSummaryOut):
     consent_state: str
     consent_given_by: uuid.UUID | None
     consent_given_at: datetime.datetime | None
+    consent_id: uuid.UUID | None
+    purpose_code: str
     consent_not_sought_reason: str
     safeguarding_reason: str
     information_considered: str | None
@@ -246,6 +248,8 @@ def _decision_out(decision: Decision) -> dict:
         "consent_state": d.consent_state,
         "consent_given_by": d.consent_given_by_id,
         "consent_given_at": d.consent_given_at,
+        "consent_id": d.consent_id,
+        "purpose_code": d.purpose_code,
         "consent_not_sought_reason": d.consent_not_sought_reason,
         "safeguarding_reason": d.safeguarding_reason,
         "information_considered": _text(text["information_considered"]),
@@ -329,17 +333,22 @@ def _fields(user: User, payload: DecisionIn, subject: Person | None) -> dict:
     if len(advice) != len(set(payload.advice_requests)):
         raise _invalid("advice_requests", "Attach advice you asked for.", "unknown_advice")
     data["advice_requests"] = advice
-    giver = None
-    if payload.consent_given_by is not None:
-        candidates = [subject, *parental_responsibility_holders(child=subject)] if subject else []
-        giver = next((p for p in candidates if p.id == payload.consent_given_by), None)
-        if giver is None:
+    data["consent"] = None
+    if data.pop("consent_id") is not None:
+        consent = (
+            visible(user, Consent.objects.filter(child=subject))
+            .filter(pk=payload.consent_id)
+            .first()
+            if subject is not None
+            else None
+        )
+        if consent is None:
             raise _invalid(
-                "consent_given_by",
-                "Consent comes from the child or a person with parental responsibility.",
-                "consent_giver",
+                "consent_id",
+                "Choose a consent or refusal about this child that your agency recorded.",
+                "unknown_consent",
             )
-    data["consent_given_by"] = giver
+        data["consent"] = consent
     return data
 
 

@@ -7,9 +7,10 @@ protocol pack in force; the services validate the protocol's rules.
 
 from django import forms
 
+from safeshare.consent.models import SharingPurpose
 from safeshare.decisions.models import AidOutcome, ConsentState, DecisionOutcome, ReviewOutcome
 from safeshare.decisions.packs import Pack, Question
-from safeshare.web.forms import GovukDateField, GovukForm
+from safeshare.web.forms import GovukForm
 
 ANONYMISED = "anonymised"
 
@@ -95,8 +96,17 @@ class DecisionRecordForm(GovukForm):
         required=False,
         help_text="The practice of seeking agreement (App. 2 Q4), separate from the lawful basis.",
     )
-    consent_given_by = forms.ChoiceField(label="Who gave consent", required=False)
-    consent_given_at = GovukDateField(label="When consent was given", required=False)
+    consent_id = forms.ChoiceField(
+        label="Which consent or refusal on file",
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="Relying on consent needs a consent record that covers this sharing.",
+    )
+    purpose_code = forms.ChoiceField(
+        label="Purpose of sharing",
+        required=False,
+        help_text="Needed when you rely on consent: the consent must cover it.",
+    )
     consent_not_sought_reason = forms.ChoiceField(
         label="Why consent was not sought (Protocol 6.3, 6.7)", required=False
     )
@@ -134,7 +144,7 @@ class DecisionRecordForm(GovukForm):
         pack: Pack,
         lawful_bases,
         gateways,
-        consent_givers: list[tuple[str, str]],
+        consents: list[tuple[str, str]],
         agencies: list[tuple[str, str]],
         advice: list[tuple[str, str]],
         duty: bool,
@@ -149,7 +159,8 @@ class DecisionRecordForm(GovukForm):
             pack, "special_category_conditions"
         )
         self.fields["statutory_gateways"].choices = _items(pack, "statutory_gateways", gateways)
-        self.fields["consent_given_by"].choices = blank + consent_givers
+        self.fields["consent_id"].choices = blank + consents
+        self.fields["purpose_code"].choices = blank + list(SharingPurpose.choices)
         self.fields["consent_not_sought_reason"].choices = blank + _items(
             pack, "consent_not_sought_reasons"
         )
@@ -163,8 +174,8 @@ class DecisionRecordForm(GovukForm):
             del self.fields["more_detrimental_reasoning"]
         if not advice:
             del self.fields["advice_requests"]
-        if not consent_givers:
-            del self.fields["consent_given_by"]
+        if not consents:
+            del self.fields["consent_id"]
 
 
 class ReviewForm(GovukForm):

@@ -128,6 +128,19 @@ class Decision(BaseModel):
         related_name="consents_given_to_decisions",
     )
     consent_given_at = models.DateTimeField(null=True, blank=True)
+    consent = models.ForeignKey(
+        "consent.Consent",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        help_text="The consent record relied on (given), or the refusal on file (refused).",
+    )
+    purpose_code = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="The purpose, from consent.SharingPurpose; needed to rely on a consent.",
+    )
     consent_not_sought_reason = models.CharField(
         max_length=60, blank=True, help_text="A reason code of the pack (Protocol 6.3, 6.7)."
     )
@@ -187,6 +200,11 @@ class Decision(BaseModel):
                 condition=~Q(consent_state=ConsentState.GIVEN)
                 | Q(consent_given_by__isnull=False, consent_given_at__isnull=False),
                 name="decision_consent_given_by_whom_and_when",
+            ),
+            models.CheckConstraint(
+                condition=~Q(consent_state=ConsentState.GIVEN)
+                | Q(consent__isnull=False, purpose_code__gt=""),
+                name="decision_consent_given_cites_consent_and_purpose",
             ),
             models.CheckConstraint(
                 condition=~Q(consent_state=ConsentState.NOT_SOUGHT)

@@ -22,6 +22,8 @@ from safeshare.access.actions import Action
 from safeshare.access.policy import can
 from safeshare.access.rules.decisions import ADVISER_ROLES, AdviceTarget, DecisionTarget
 from safeshare.agencies.models import Agency, User
+from safeshare.consent import validity as consent_validity
+from safeshare.consent.models import Consent, ConsentDecision, SharingPurpose
 from safeshare.core import clock
 from safeshare.core.errors import TIMEZONE_MESSAGE, Errors, Forbidden, add_error, raise_if
 from safeshare.core.validation import validate_new
@@ -41,9 +43,8 @@ from safeshare.decisions.packs import Pack, all_packs
 from safeshare.decisions.selectors import pack_in_force
 from safeshare.ledger.kinds import EntryKind
 from safeshare.ledger.services import actor_ref_for, ledger_append
-from safeshare.people.models import Person, PersonKind
+from safeshare.people.models import Person
 from safeshare.people.sealing import seal_text
-from safeshare.people.selectors import parental_responsibility_holders
 
 TEXT_MAX = 10_000
 STATUTE_CODE_FOR_LEGAL_REQUIREMENT = "statutory_duty_or_court_order"
@@ -312,8 +313,8 @@ def _record(
     special_category_condition: Any = "",
     statutory_gateways: Iterable[str] = (),
     consent_state: Any = "",
-    consent_given_by: Person | None = None,
-    consent_given_at: datetime.datetime | None = None,
+    consent: Consent | None = None,
+    purpose_code: Any = "",
     consent_not_sought_reason: Any = "",
     safeguarding_reason: Any = "",
     recipient_agencies: Iterable[Agency] = (),
@@ -454,7 +455,8 @@ def _record(
             if len(errors.get("statutory_gateways", [])) == before and value not in gateways:
                 gateways.append(value)
 
-    # Consent (App. 2 Q4): given by whom and when; refused; not sought with a reason.
+    # Consent (App. 2 Q4): given (citing the consent record relied on, for a purpose);
+    # refused (optionally citing the refusal on file); not sought with a reason.
     if consent_state not in ConsentState.values:
         add_error(errors, "consent_state", "Choose the state of consent.", "choice_unknown")
     if consent_state == ConsentState.GIVEN:
@@ -462,37 +464,31 @@ def _record(
             add_error(
                 errors, "consent_state", "Consent is given by a named person.", "consent_no_subject"
             )
-        elif consent_given_by is None:
-            add_error(errors, "consent_given_by", "Say who gave consent.", "required")
-        else:
-            allowed = {subject.pk}
-            if subject.kind == PersonKind.CHILD:
-                allowed |= {p.pk for p in parental_responsibility_holders(child=subject, on=as_at)}
-            if consent_given_by.pk not in allowed or consent_given_by.is_shredded:
-                add_error(
-                    errors,
-                    "consent_given_by",
-                    "Consent comes from the child or a person with parental responsibility.",
-                    "consent_giver",
-                )
-        if consent_given_at is None:
-            add_error(errors, "consent_given_at", "Say when consent was given.", "required")
-        elif not clock.is_aware(consent_given_at):
-            add_error(errors, "consent_given_at", TIMEZONE_MESSAGE, "timezone_required")
-        elif consent_given_at > decided_at:
+        elif consent is None:
+            add_error(errors, "consent_id", "Choose the consent you rely on.", "required")
+        if purpose_code not in SharingPurpose.values:
             add_error(
                 errors,
-                "consent_given_at",
-                "Consent must be given before the decision.",
-                "consent_after_decision",
+                "purpose_code",
+                "Choose the purpose, so the consent can be checked against it.",
+                "required" if not purpose_code else "choice_unknown",
             )
-    elif consent_given_by is not None or consent_given_at is not None:
+    elif consent is not None and (
+        consent_state != ConsentState.REFUSED
+        or consent.decision != ConsentDecision.REFUSED
+        or subject is None
+        or consent.child_id != subject.pk
+        or consent.agency_id != agency.pk
+    ):
         add_error(
             errors,
-            "consent_given_by",
-            "Only give who consented and when if consent was given.",
-            "consent_not_given",
+            "consent_id",
+            "Cite a consent record only when relying on consent, or the refusal on file "
+            "about this child when consent was refused.",
+            "consent_not_applicable",
         )
+    if purpose_code and purpose_code not in SharingPurpose.values and "purpose_code" not in errors:
+        add_error(errors, "purpose_code", "Choose the purpose from the list.", "choice_unknown")
     if consent_state == ConsentState.NOT_SOUGHT:
         if not consent_not_sought_reason:
             add_error(
@@ -573,6 +569,20 @@ def _record(
         add_error(
             errors, "recipient_agencies", "Your own agency is not a recipient.", "recipient_self"
         )
+
+    # The consent relied on must cover this child, purpose and each recipient, and be in
+    # force at the moment of deciding (issue #5 item 3).
+    if consent_state == ConsentState.GIVEN and consent is not None and subject is not None:
+        need = consent_validity.Need(
+            child=subject,
+            agency=agency,
+            at=decided_at,
+            purpose=purpose_code if purpose_code in SharingPurpose.values else None,
+            recipients=recipients if sharing else (),
+        )
+        fields = {"purpose": "purpose_code", "recipient": "recipient_agencies"}
+        for problem in consent_validity.problems(consent, need):
+            add_error(errors, fields.get(problem.part, "consent_id"), problem.message, problem.code)
 
     # The duty to share (Children Act 2004 s16LA): not sharing records the
     # "more detrimental to the child" test and its reasoning.
@@ -665,8 +675,10 @@ def _record(
         statutory_gateways=gateways,
         explicit_consent_expected=explicit_consent_expected,
         consent_state=consent_state,
-        consent_given_by=consent_given_by if consent_state == ConsentState.GIVEN else None,
-        consent_given_at=consent_given_at if consent_state == ConsentState.GIVEN else None,
+        consent=consent,
+        consent_given_by=consent.given_by if consent_state == ConsentState.GIVEN else None,
+        consent_given_at=consent.given_at if consent_state == ConsentState.GIVEN else None,
+        purpose_code=purpose_code or "",
         consent_not_sought_reason=consent_not_sought_reason or "",
         safeguarding_reason=safeguarding_reason or "",
         duty_to_share_applies=duty,
@@ -708,6 +720,8 @@ def _payload(
         "special_category_condition": decision.special_category_condition,
         "statutory_gateways": list(decision.statutory_gateways),
         "consent_state": decision.consent_state,
+        "consent": str(decision.consent_id) if decision.consent_id else None,
+        "purpose_code": decision.purpose_code,
         "consent_not_sought_reason": decision.consent_not_sought_reason,
         "safeguarding_reason": decision.safeguarding_reason,
         "anonymised": decision.anonymised,
@@ -737,7 +751,8 @@ def decision_record(
     departs from it. Enforces Protocol 1.7, 1.13, 6.3, 6.5, 6.7, App. 2 Q1-Q7
     and, where in force, Children Act 2004 s16LA. Other keyword arguments:
     level_of_need, lawful_basis, special_category_condition, statutory_gateways,
-    consent_state, consent_given_by, consent_given_at, consent_not_sought_reason,
+    consent_state, consent (the consent record relied on, or the refusal on file),
+    purpose_code (needed to rely on consent), consent_not_sought_reason,
     safeguarding_reason, recipient_agencies, more_detrimental_to_child,
     more_detrimental_reasoning, advice_requests, decided_at.
     """

@@ -6,8 +6,6 @@ render. The aid's state lives in the session (never in a URL): who the
 decision is about, which decision it corrects, and the answer codes so far.
 """
 
-import datetime
-
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,6 +20,7 @@ from safeshare.access.rules.decisions import ADVISER_ROLES, AdviceTarget, Decisi
 from safeshare.access.rules.exchange import ShareSource
 from safeshare.access.rules.roles import CASE_ROLES
 from safeshare.agencies.models import Agency, User
+from safeshare.consent.selectors import consents_on_file
 from safeshare.core import clock
 from safeshare.core.errors import Forbidden, NotFound
 from safeshare.decisions import aid, selectors, services
@@ -38,7 +37,6 @@ from safeshare.decisions.forms import (
 from safeshare.decisions.models import AdviceRequest, DecisionOutcome
 from safeshare.people.models import Person
 from safeshare.people.selectors import (
-    parental_responsibility_holders,
     people_for_agency,
     person_identities,
 )
@@ -199,11 +197,16 @@ def aid_record(request: HttpRequest) -> HttpResponse:
     user = request.user
     agency = user.agency
     today = clock.today()
-    givers = []
-    if subject is not None:
-        people = [subject, *parental_responsibility_holders(child=subject, on=today)]
-        identities = person_identities(people)
-        givers = [(str(p.pk), identities[p.pk].display_name) for p in people]
+    on_file = consents_on_file(user, subject) if subject is not None else []
+    names = person_identities([c.given_by for c in on_file]) if on_file else {}
+    consents = [
+        (
+            str(c.pk),
+            f"{c.get_decision_display()} by {names[c.given_by_id].display_name} on "
+            f"{timezone.localtime(c.given_at):%-d %B %Y}",
+        )
+        for c in on_file
+    ]
     agencies = list(Agency.objects.exclude(pk=agency.pk).order_by("name"))
     advice = list(selectors.advice_available_for_decision(user=user, subject=subject))
     form = DecisionRecordForm(
@@ -211,7 +214,7 @@ def aid_record(request: HttpRequest) -> HttpResponse:
         pack=pack,
         lawful_bases=pack.available("lawful_bases", as_at=today, agency_type=agency.agency_type),
         gateways=pack.available("statutory_gateways", as_at=today),
-        consent_givers=givers,
+        consents=consents,
         agencies=[(str(a.pk), a.name) for a in agencies],
         advice=[
             (str(a.pk), f"Asked {timezone.localtime(a.asked_at):%-d %B %Y %H:%M}") for a in advice
@@ -221,16 +224,7 @@ def aid_record(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        given_by = None
-        if data.get("consent_given_by"):
-            people = [subject, *parental_responsibility_holders(child=subject, on=today)]
-            by_pk = {str(p.pk): p for p in people}
-            given_by = by_pk.get(data["consent_given_by"])
-        given_at = None
-        if data.get("consent_given_at"):
-            given_at = timezone.make_aware(
-                datetime.datetime.combine(data["consent_given_at"], datetime.time.min)
-            )
+        by_pk = {str(c.pk): c for c in on_file}
         fields = {
             "answers": rec.answers,
             "outcome": data["outcome"],
@@ -242,8 +236,8 @@ def aid_record(request: HttpRequest) -> HttpResponse:
             "special_category_condition": data["special_category_condition"],
             "statutory_gateways": data["statutory_gateways"],
             "consent_state": data["consent_state"],
-            "consent_given_by": given_by,
-            "consent_given_at": given_at,
+            "consent": by_pk.get(data.get("consent_id") or ""),
+            "purpose_code": data["purpose_code"],
             "consent_not_sought_reason": data["consent_not_sought_reason"],
             "safeguarding_reason": data["safeguarding_reason"],
             "recipient_agencies": [a for a in agencies if str(a.pk) in data["recipient_agencies"]],

@@ -41,6 +41,8 @@ class NotificationKind(StrEnum):
     REQUEST_RECEIVED = "request_received"
     REQUEST_ANSWERED = "request_answered"
     REFERRAL_RECEIVED = "referral_received"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+    CONSENT_CONFLICT = "consent_conflict"
 
 
 # The only words an email says: fixed text, never built from case data.
@@ -51,6 +53,10 @@ MESSAGES: dict[NotificationKind, str] = {
         "An answer to your information request awaits you in safeshare"
     ),
     NotificationKind.REFERRAL_RECEIVED: "A new referral awaits you in safeshare",
+    NotificationKind.CONSENT_WITHDRAWN: (
+        "Consent behind information shared with you has been withdrawn: see safeshare"
+    ),
+    NotificationKind.CONSENT_CONFLICT: "A disagreement about consent needs guidance in safeshare",
 }
 
 BODY = (
@@ -196,7 +202,11 @@ def _failed(
 
 
 def notify_share_sent(
-    *, actor: User, share: Share, recipients: list[ShareRecipient] | None = None
+    *,
+    actor: User,
+    share: Share,
+    recipients: list[ShareRecipient] | None = None,
+    kind: NotificationKind = NotificationKind.SHARE_RECEIVED,
 ) -> int:
     """Recipients of a share: the named person, else the receiving agency's practitioners and
     safeguarding leads (issue #4 item 9). Call inside `share_send`'s transaction; pass the
@@ -215,7 +225,7 @@ def notify_share_sent(
         queued += _queue(
             actor=actor,
             agency=share.sender_agency,
-            kind=NotificationKind.SHARE_RECEIVED,
+            kind=kind,
             users=users,
             path=path,
         )
@@ -257,4 +267,29 @@ def notify_referral_made(*, actor: User, referral: Referral) -> int:
         kind=NotificationKind.REFERRAL_RECEIVED,
         users=agency_staff(referral.front_door),
         path=reverse("exchange:share_detail", kwargs={"share_id": referral.share_id}),
+    )
+
+
+def notify_consent_withdrawn(*, actor: User, share: Share, recipients: list[ShareRecipient]) -> int:
+    """Each agency that received information under a consent now withdrawn: the named
+    person, else its practitioners and safeguarding leads (issue #5 item 4)."""
+    return notify_share_sent(
+        actor=actor, share=share, recipients=recipients, kind=NotificationKind.CONSENT_WITHDRAWN
+    )
+
+
+def notify_consent_conflict(*, actor: User, agency: Agency, path: str) -> int:
+    """The agency's safeguarding leads: a disagreement about consent awaits guidance."""
+    leads = User.objects.filter(
+        is_active=True,
+        membership__agency=agency,
+        membership__active=True,
+        membership__role_grants__role=Role.SAFEGUARDING_LEAD,
+    ).distinct()
+    return _queue(
+        actor=actor,
+        agency=agency,
+        kind=NotificationKind.CONSENT_CONFLICT,
+        users=list(leads),
+        path=path,
     )

@@ -50,3 +50,14 @@ class EntryKind(models.TextChoices):
     SUBJECT_NOT_INFORMED = "subject.not_informed", "Child or family not informed of a share"
     NOTIFICATION_SENT = "notification.sent", "Email notification queued"
     NOTIFICATION_FAILED = "notification.failed", "Email notification failed"
+    # Consent (issue #5).
+    CONSENT_RECORDED = "consent.recorded", "Consent or refusal recorded"
+    CONSENT_WITHDRAWN = "consent.withdrawn", "Consent withdrawn"
+    CONSENT_CONFLICT_DETECTED = "consent_conflict.detected", "Disagreement about consent found"
+    CONSENT_CONFLICT_GUIDED = "consent_conflict.guided", "Guidance given on a disagreement"
+    CONSENT_CONTINUED_USE_DECIDED = (
+        "consent.continued_use_decided",
+        "Recipient decided on continued use after withdrawal",
+    )
+    CAPACITY_ASSESSED = "capacity.assessed", "Capacity to consent assessed"
+    NOTICE_RECORDED = "notice.recorded", "Notice at first contact recorded"

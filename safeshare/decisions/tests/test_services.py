@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from safeshare.access.tests.helpers import person_for
 from safeshare.agencies.models import AgencyType, Role
 from safeshare.agencies.tests.factories import AgencyFactory, staff
+from safeshare.consent.tests.helpers import parent_of, record_consent
 from safeshare.core import clock
 from safeshare.core.errors import Forbidden
 from safeshare.decisions import selectors, services
@@ -21,8 +22,6 @@ from safeshare.decisions.tests.helpers import (
     share_fields,
 )
 from safeshare.ledger.models import Entry
-from safeshare.people.models import PersonKind, RelationshipType
-from safeshare.people.services import relationship_record
 
 pytestmark = pytest.mark.django_db
 
@@ -158,32 +157,32 @@ def test_recognised_legitimate_interest_is_refused_for_a_public_authority(author
     assert decision.lawful_basis == "recognised_legitimate_interest"
 
 
-def test_consent_is_given_by_the_child_or_a_person_with_parental_responsibility(author, child):
-    mother = person_for(author, kind=PersonKind.PARENT_CARER)
-    neighbour = person_for(author, kind=PersonKind.THIRD_PARTY)
-    relationship_record(
-        actor=author,
-        person=child,
-        related_person=mother,
-        relationship_type=RelationshipType.MOTHER,
-        has_parental_responsibility=True,
-    )
+def test_relying_on_consent_cites_a_consent_record_and_a_purpose(author, child):
+    mother = parent_of(author, child)
     base = share_fields(
         recipient_agency(),
         answers=dict(SHARE_WITH_CONSENT),
         consent_state="given",
         consent_not_sought_reason="",
         safeguarding_reason="",
-        consent_given_at=clock.now() - datetime.timedelta(days=1),
     )
-    errors = refused(author, child, **base, consent_given_by=neighbour)
-    assert errors["consent_given_by"] == ["consent_giver"]
-    errors = refused(author, child, **{**base, "consent_given_at": None}, consent_given_by=mother)
-    assert errors["consent_given_at"] == ["required"]
+    errors = refused(author, child, **base)
+    assert errors["consent_id"] == ["required"] and errors["purpose_code"] == ["required"]
+    consent = record_consent(author, child, mother)
+    errors = refused(author, child, **base, consent=consent, purpose_code="not-a-purpose")
+    assert errors["purpose_code"] == ["choice_unknown"]
     decision = services.decision_record(
-        actor=author, subject=child, **base, consent_given_by=mother
+        actor=author, subject=child, **base, consent=consent, purpose_code="receive_service"
     )
-    assert decision.consent_given_by == mother and decision.recommendation == "share"
+    assert decision.consent == consent and decision.consent_given_by == mother
+    assert decision.consent_given_at == consent.given_at and decision.recommendation == "share"
+    assert latest_entry().payload["consent"] == str(consent.pk)
+
+
+def test_a_consent_record_is_cited_only_when_relying_on_it_or_for_a_refusal(author, child):
+    consent = record_consent(author, child, parent_of(author, child))
+    errors = refused(author, child, **not_share_fields(consent=consent))
+    assert errors["consent_id"] == ["consent_not_applicable"]
 
 
 def test_a_decision_cannot_be_dated_in_the_future(author, child):

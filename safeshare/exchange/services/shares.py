@@ -8,10 +8,11 @@ from django.db import transaction
 
 from safeshare.access.rules.roles import CASE_ROLES
 from safeshare.agencies.models import Agency, AgencyType, User
+from safeshare.consent import validity as consent_validity
 from safeshare.core import clock
 from safeshare.core.errors import TIMEZONE_MESSAGE
 from safeshare.core.validation import validate_new
-from safeshare.decisions.models import Decision, DecisionOutcome
+from safeshare.decisions.models import ConsentState, Decision, DecisionOutcome
 from safeshare.exchange import notify
 from safeshare.exchange.dates import FILE_TRANSFER_SCHOOL_DAYS, add_working_days
 from safeshare.exchange.models import (
@@ -223,6 +224,41 @@ def _clean_recipients(
             )
 
 
+def _check_consent(
+    decision: Decision | None,
+    subject: Person | None,
+    agency: Agency | None,
+    now: datetime.datetime,
+    items: list[dict],
+    recipients: list[RecipientDraft],
+    errors: Errors,
+) -> None:
+    """A share from a decision relying on consent is sent only while the consent covers
+    each category and recipient and is still in force (issue #5 item 3)."""
+    if decision is None or decision.consent_id is None or subject is None or agency is None:
+        return
+    if decision.consent_state != ConsentState.GIVEN:
+        return
+    to = [(i, r.agency) for i, r in enumerate(recipients) if r.agency is not None]
+    what = [(i, item["category"]) for i, item in enumerate(items) if item["category"]]
+    need = consent_validity.Need(
+        child=subject,
+        agency=agency,
+        at=now,
+        purpose=decision.purpose_code or None,
+        recipients=[a for _, a in to],
+        categories=[c for _, c in what],
+    )
+    for problem in consent_validity.problems(decision.consent, need):
+        if problem.part == "recipient":
+            field = f"recipients.{to[problem.index][0]}.agency_id"
+        elif problem.part == "category":
+            field = f"items.{what[problem.index][0]}.category"
+        else:
+            field = "decision_id"
+        add_error(errors, field, problem.message, problem.code)
+
+
 @transaction.atomic
 def share_send(
     *,
@@ -290,6 +326,7 @@ def share_send(
         add_error(errors, "items", f"Select at most {MAX_ITEMS} items.", "too_many")
     cleaned = [_clean_item(i, item, today, errors) for i, item in enumerate(items[:MAX_ITEMS])]
     _clean_recipients(recipients, agency, decision, errors)
+    _check_consent(decision, subject, agency, now, cleaned, recipients, errors)
     receipt_due_on = None
     if is_file_transfer:
         if kind and kind != ShareKind.EXCHANGE:

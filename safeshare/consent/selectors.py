@@ -1,0 +1,123 @@
+"""Reads of consent records (issue #5). Every read starts from `access.visible`; lists use a
+fixed number of queries whatever their length."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from safeshare.access.policy import active_agency, visible
+from safeshare.consent import validity
+from safeshare.consent.models import (
+    CapacityAssessment,
+    Consent,
+    ConsentConflict,
+    ConsentConflictGuidance,
+    ConsentWithdrawal,
+    ContinuedUse,
+    PrivacyNotice,
+)
+from safeshare.core import clock
+from safeshare.people.models import Person
+from safeshare.people.sealing import ErasedText, open_text
+from safeshare.people.selectors import people_for_agency
+
+
+def consents_for_child(user: Any, child: Person) -> QuerySet[Consent]:
+    """Every consent and refusal about the child the user's agency recorded, newest first."""
+    return (
+        visible(user, Consent.objects.filter(child=child))
+        .select_related("given_by", "recorded_by", "withdrawal", "capacity_assessment", "agency")
+        .prefetch_related("recipient_agencies")
+        .order_by("-given_at", "-created_at")
+    )
+
+
+def consents_on_file(user: Any, child: Person) -> list[Consent]:
+    """Each person's consent or refusal in force now (golden rule 4: respect their wishes
+    where possible, whether or not a decision relies on consent)."""
+    agency = active_agency(user)
+    if agency is None:
+        return []
+    in_force = validity.records_in_force(child, agency, clock.now())
+    ids = set(
+        visible(user, Consent.objects.filter(pk__in=[c.pk for c in in_force])).values_list(
+            "pk", flat=True
+        )
+    )
+    return [c for c in in_force if c.pk in ids]
+
+
+def consents_usable(user: Any, child: Person) -> list[Consent]:
+    """Consents (not refusals) in force now that a decision about the child may cite."""
+    return [c for c in consents_on_file(user, child) if c.is_given]
+
+
+def capacity_assessments_for(user: Any, child: Person) -> QuerySet[CapacityAssessment]:
+    return (
+        visible(user, CapacityAssessment.objects.filter(child=child))
+        .select_related("person", "assessed_by")
+        .order_by("-assessed_at", "-created_at")
+    )
+
+
+def conflicts_open(user: Any) -> QuerySet[ConsentConflict]:
+    """Disagreements at the user's agency still awaiting a safeguarding lead's guidance."""
+    guided = ConsentConflictGuidance.objects.filter(conflict=OuterRef("pk"))
+    return (
+        visible(user, ConsentConflict.objects.all())
+        .filter(~Exists(guided))
+        .select_related("child", "consent__given_by", "refusal__given_by")
+        .order_by("detected_at", "id")
+    )
+
+
+def conflicts_for_child(user: Any, child: Person) -> QuerySet[ConsentConflict]:
+    return (
+        visible(user, ConsentConflict.objects.filter(child=child))
+        .select_related("consent__given_by", "refusal__given_by", "guidance__given_by")
+        .order_by("-detected_at")
+    )
+
+
+def people_without_notice(user: Any) -> QuerySet[Person]:
+    """People the user's agency works with who have no record of being told how it shares
+    information (Protocol 6.2), oldest first."""
+    agency = active_agency(user)
+    if agency is None:
+        return Person.objects.none()
+    told = PrivacyNotice.objects.filter(person=OuterRef("pk"), agency=agency)
+    return (
+        people_for_agency(queryset=visible(user, Person.objects.all()), agency=agency)
+        .filter(~Exists(told), shredded_at__isnull=True)
+        .order_by("created_at", "id")
+    )
+
+
+def notices_for(user: Any, person: Person) -> QuerySet[PrivacyNotice]:
+    return (
+        visible(user, PrivacyNotice.objects.filter(person=person))
+        .select_related("told_to", "recorded_by")
+        .order_by("-told_on", "-created_at")
+    )
+
+
+def continued_uses_for_share(user: Any, share: Any) -> QuerySet[ContinuedUse]:
+    return (
+        visible(user, ContinuedUse.objects.filter(recipient__share=share))
+        .select_related("recipient__agency", "decided_by")
+        .order_by("decided_at")
+    )
+
+
+def withdrawal_reasons(withdrawal: ConsentWithdrawal) -> str | ErasedText | None:
+    consent = withdrawal.consent
+    return open_text(
+        consent.child, record_id=withdrawal.pk, field="reasons", blob=withdrawal.reasons_enc
+    )
+
+
+def sealed(child: Person, record: Any, field: str) -> str | ErasedText | None:
+    """Open one sealed field (`<field>_enc`) of a consent-area record under the child's key."""
+    return open_text(child, record_id=record.pk, field=field, blob=getattr(record, f"{field}_enc"))
