@@ -222,6 +222,24 @@ def problems(consent: Consent | None, need: Need) -> list[Problem]:
             "the family and record it again.",
             "consent_review_overdue",
         )
+    later = (
+        Consent.objects.filter(
+            child_id=consent.child_id,
+            agency_id=consent.agency_id,
+            given_by_id=consent.given_by_id,
+            given_at__gt=consent.given_at,
+            given_at__lte=need.at,
+        )
+        .order_by("given_at")
+        .first()
+    )
+    if later is not None:
+        add(
+            "consent",
+            f"The same person recorded a later answer on "
+            f"{timezone.localdate(later.given_at):%d %B %Y}, which replaces this one.",
+            "consent_replaced",
+        )
     giver = giver_problem(
         child=consent.child,
         giver=consent.given_by,
