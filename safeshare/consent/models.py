@@ -20,6 +20,21 @@ from django.db.models import Q
 from safeshare.core.models import BaseModel
 
 
+class ItemCategory(models.TextChoices):
+    """What an item of information is about (a closed list): what a share carries and what
+    a consent covers."""
+
+    IDENTITY = "identity", "Identity and contact details"
+    FAMILY = "family", "Family and household"
+    HEALTH = "health", "Health"
+    EDUCATION = "education", "Education and attendance"
+    SAFEGUARDING = "safeguarding", "Safeguarding history and concerns"
+    CRIMINAL = "criminal", "Offending or police involvement"
+    SERVICES = "services", "Services involved and support given"
+    RISK = "risk", "Risk to the child or others"
+    OTHER = "other", "Other"
+
+
 class ConsentDecision(models.TextChoices):
     GIVEN = "given", "Consent given"
     REFUSED = "refused", "Consent refused"
@@ -81,11 +96,6 @@ class ConflictKind(models.TextChoices):
 class ConflictOutcome(models.TextChoices):
     CONSENT_STANDS = "consent_stands", "The consent may be relied on"
     REFUSAL_STANDS = "refusal_stands", "The refusal stands: do not rely on the consent"
-
-
-class ContinuedUseDecision(models.TextChoices):
-    STOP_USING = "stop_using", "Stop using the information and restrict it"
-    CONTINUE_OTHER_BASIS = "continue_other_basis", "Continue to use it on another basis"
 
 
 class NoticeMethod(models.TextChoices):
@@ -264,29 +274,6 @@ class ConsentConflictGuidance(BaseModel):
             models.CheckConstraint(
                 condition=Q(outcome__in=ConflictOutcome.values),
                 name="consentconflictguidance_outcome_known",
-            )
-        ]
-
-
-class ContinuedUse(BaseModel):
-    """A recipient's decision, after consent was withdrawn, on the information it received."""
-
-    recipient = models.OneToOneField(
-        "exchange.ShareRecipient", on_delete=models.PROTECT, related_name="continued_use"
-    )
-    withdrawal = models.ForeignKey(
-        ConsentWithdrawal, on_delete=models.PROTECT, related_name="continued_uses"
-    )
-    decision = models.CharField(max_length=30, choices=ContinuedUseDecision.choices)
-    reasons_enc = models.BinaryField(editable=False)
-    decided_by = models.ForeignKey("agencies.User", on_delete=models.PROTECT, related_name="+")
-    decided_at = models.DateTimeField()
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(decision__in=ContinuedUseDecision.values),
-                name="continueduse_decision_known",
             )
         ]
 

@@ -15,7 +15,6 @@ from safeshare.consent.models import (
     ConsentConflict,
     ConsentConflictGuidance,
     ConsentWithdrawal,
-    ContinuedUse,
     PrivacyNotice,
 )
 from safeshare.core import clock
@@ -100,14 +99,6 @@ def notices_for(user: Any, person: Person) -> QuerySet[PrivacyNotice]:
         visible(user, PrivacyNotice.objects.filter(person=person))
         .select_related("told_to", "recorded_by")
         .order_by("-told_on", "-created_at")
-    )
-
-
-def continued_uses_for_share(user: Any, share: Any) -> QuerySet[ContinuedUse]:
-    return (
-        visible(user, ContinuedUse.objects.filter(recipient__share=share))
-        .select_related("recipient__agency", "decided_by")
-        .order_by("decided_at")
     )
 
 

@@ -20,10 +20,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeshare.access.actions import Action
-from safeshare.access.policy import can, received_shares
-from safeshare.access.rules.consent import ConsentTarget, ContinuedUseTarget, NoticeTarget
+from safeshare.access.policy import can
+from safeshare.access.rules.consent import ConsentTarget, NoticeTarget
+from safeshare.agencies import notify
 from safeshare.agencies.models import Agency, AgencyType, User
-from safeshare.consent import validity
+from safeshare.consent import signals, validity
 from safeshare.consent.models import (
     CapacityAssessment,
     CapacityConclusion,
@@ -35,9 +36,8 @@ from safeshare.consent.models import (
     ConsentDecision,
     ConsentMethod,
     ConsentWithdrawal,
-    ContinuedUse,
-    ContinuedUseDecision,
     GiverRole,
+    ItemCategory,
     NoticeMethod,
     PrivacyNotice,
     RecipientPurpose,
@@ -46,8 +46,6 @@ from safeshare.consent.models import (
 from safeshare.core import clock
 from safeshare.core.errors import TIMEZONE_MESSAGE, Errors, Forbidden, add_error, raise_if
 from safeshare.core.validation import validate_new
-from safeshare.exchange import notify
-from safeshare.exchange.models import ItemCategory, Share
 from safeshare.ledger.kinds import EntryKind
 from safeshare.ledger.services import actor_ref_for, ledger_append
 from safeshare.people.identity import read_identity
@@ -590,9 +588,11 @@ def _detect_conflicts(*, actor: User, record: Consent, now: datetime.datetime) -
                 "refusal": str(conflict.refusal_id),
             },
         )
-    notify.notify_consent_conflict(
+    notify.queue(
         actor=actor,
         agency=record.agency,
+        kind=notify.NotificationKind.CONSENT_CONFLICT,
+        users=notify.agency_leads(record.agency),
         path=reverse("consent:conflicts"),
     )
 
@@ -652,12 +652,6 @@ def consent_withdraw(
     validate_new(withdrawal)
     withdrawal.save(force_insert=True)
     consent.withdrawal = withdrawal
-    shares = list(
-        Share.objects.filter(decision__consent=consent)
-        .select_related("sender_agency")
-        .prefetch_related("recipients__agency", "recipients__named_user__membership__agency")
-        .order_by("sent_at")
-    )
     _ledger(
         EntryKind.CONSENT_WITHDRAWN,
         actor=actor,
@@ -668,77 +662,12 @@ def consent_withdraw(
             "withdrawal": str(withdrawal.pk),
             "withdrawn_at": withdrawn_at.isoformat(),
             "method": method,
-            "shares": [str(s.pk) for s in shares],
-            "recipients_told": sorted(
-                {str(r.agency_id) for s in shares for r in s.recipients.all()}
-            ),
         },
     )
-    for share in shares:
-        notify.notify_consent_withdrawn(
-            actor=actor, share=share, recipients=list(share.recipients.all())
-        )
+    # Agencies that received information under it are told, in this transaction, by the
+    # app that holds the shares (exchange), which this app does not import.
+    signals.consent_withdrawn.send(sender=Consent, withdrawal=withdrawal, actor=actor)
     return withdrawal
-
-
-def withdrawal_for_share(share: Share) -> ConsentWithdrawal | None:
-    """The withdrawal of the consent a share relied on, if any."""
-    consent_id = share.decision.consent_id if share.decision_id else None
-    if consent_id is None:
-        return None
-    return ConsentWithdrawal.objects.filter(consent_id=consent_id).first()
-
-
-@transaction.atomic
-def continued_use_record(*, actor: User, share: Share, decision: str, reasons: str) -> ContinuedUse:
-    """A recipient's decision on continued use after the consent was withdrawn (item 4)."""
-    agency = _agency(actor)
-    recipient = received_shares(actor, agency).filter(share=share).first()
-    if recipient is None or not can(
-        actor, Action.CONTINUED_USE_RECORD, ContinuedUseTarget(recipient=recipient)
-    ):
-        raise Forbidden("You cannot decide about this share.")
-    errors: Errors = {}
-    withdrawal = withdrawal_for_share(share)
-    if withdrawal is None:
-        add_error(
-            errors,
-            "share_id",
-            "The consent this share relied on has not been withdrawn.",
-            "not_withdrawn",
-        )
-    elif ContinuedUse.objects.filter(recipient=recipient).exists():
-        add_error(
-            errors, "share_id", "Your agency has already recorded its decision.", "already_decided"
-        )
-    decision = _choice(errors, "decision", decision, ContinuedUseDecision, "your decision")
-    reasons = _text(errors, "reasons", reasons, "the reasons for your decision", required=True)
-    raise_if(errors)
-    assert withdrawal is not None
-    use = ContinuedUse(
-        id=uuid.uuid4(),
-        recipient=recipient,
-        withdrawal=withdrawal,
-        decision=decision,
-        decided_by=actor,
-        decided_at=clock.now(),
-    )
-    use.reasons_enc = _seal(share.subject, use.id, "reasons", reasons)
-    validate_new(use)
-    use.save(force_insert=True)
-    _ledger(
-        EntryKind.CONSENT_CONTINUED_USE_DECIDED,
-        actor=actor,
-        agency=agency,
-        child=share.subject,
-        payload={
-            "continued_use": str(use.pk),
-            "share": str(share.pk),
-            "withdrawal": str(withdrawal.pk),
-            "decision": decision,
-        },
-    )
-    return use
 
 
 # --- conflicts ----------------------------------------------------------------------------

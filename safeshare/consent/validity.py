@@ -27,9 +27,9 @@ from safeshare.consent.models import (
     ConsentConflict,
     ConsentDecision,
     GiverRole,
+    ItemCategory,
     SharingPurpose,
 )
-from safeshare.exchange.models import ItemCategory
 from safeshare.people.models import Person
 from safeshare.people.selectors import parental_responsibility_holders
 

@@ -9,6 +9,7 @@ Free text about a child is sealed under the child's data key
 from django.db import models
 from django.db.models import F, Q
 
+from safeshare.consent.models import ItemCategory  # noqa: F401 - the categories consent covers
 from safeshare.core.models import BaseModel
 
 CODE_MAX = 80
@@ -36,20 +37,6 @@ class Urgency(models.TextChoices):
     ROUTINE = "routine", "Routine"
     URGENT = "urgent", "Urgent"
     SAME_DAY = "same_day", "Same day (emergency)"
-
-
-class ItemCategory(models.TextChoices):
-    """What an item of shared information is about (a closed list)."""
-
-    IDENTITY = "identity", "Identity and contact details"
-    FAMILY = "family", "Family and household"
-    HEALTH = "health", "Health"
-    EDUCATION = "education", "Education and attendance"
-    SAFEGUARDING = "safeguarding", "Safeguarding history and concerns"
-    CRIMINAL = "criminal", "Offending or police involvement"
-    SERVICES = "services", "Services involved and support given"
-    RISK = "risk", "Risk to the child or others"
-    OTHER = "other", "Other"
 
 
 class ItemNature(models.TextChoices):
@@ -441,3 +428,31 @@ class Referral(BaseModel):
 
 # Informing the subject after a share (issue #4 item 8) lives in its own module.
 from .subject_notifications import *  # noqa: E402, F401, F403
+
+
+class ContinuedUseDecision(models.TextChoices):
+    STOP_USING = "stop_using", "Stop using the information and restrict it"
+    CONTINUE_OTHER_BASIS = "continue_other_basis", "Continue to use it on another basis"
+
+
+class ContinuedUse(BaseModel):
+    """A recipient's decision, after consent was withdrawn, on the information it received."""
+
+    recipient = models.OneToOneField(
+        ShareRecipient, on_delete=models.PROTECT, related_name="continued_use"
+    )
+    withdrawal = models.ForeignKey(
+        "consent.ConsentWithdrawal", on_delete=models.PROTECT, related_name="continued_uses"
+    )
+    decision = models.CharField(max_length=30, choices=ContinuedUseDecision.choices)
+    reasons_enc = models.BinaryField(editable=False)
+    decided_by = models.ForeignKey("agencies.User", on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision__in=ContinuedUseDecision.values),
+                name="continueduse_decision_known",
+            )
+        ]

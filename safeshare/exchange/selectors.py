@@ -13,9 +13,11 @@ from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from safeshare.access.policy import active_agency, received_shares, visible
 from safeshare.access.rules.roles import CASE_ROLES
+from safeshare.consent.models import ConsentWithdrawal
 from safeshare.core import clock
 from safeshare.decisions.models import Decision
 from safeshare.exchange.models import (
+    ContinuedUse,
     InformationRequest,
     OnwardDisclosureRequest,
     ProtectedRole,
@@ -362,3 +364,24 @@ def shares_for_answer(user: Any, response: RequestResponse | None) -> list[Share
     if response is None:
         return []
     return list(visible(user, Share.objects.filter(decision_id=response.decision_id)))
+
+
+def withdrawal_for_share(share: Share) -> ConsentWithdrawal | None:
+    """The withdrawal of the consent the share's decision relied on, if it was withdrawn."""
+    if share.decision_id is None:
+        return None
+    return (
+        ConsentWithdrawal.objects.filter(consent__decisions=share.decision_id)
+        .select_related("consent")
+        .first()
+    )
+
+
+def continued_uses_for_share(user: Any, share: Share) -> QuerySet[ContinuedUse]:
+    """Recipients' decisions on continued use after a withdrawal: the sender sees all, a
+    recipient its own agency's."""
+    return (
+        visible(user, ContinuedUse.objects.filter(recipient__share=share))
+        .select_related("recipient__agency", "decided_by")
+        .order_by("decided_at")
+    )

@@ -53,6 +53,10 @@ class EntryKind(models.TextChoices):
     # Consent (issue #5).
     CONSENT_RECORDED = "consent.recorded", "Consent or refusal recorded"
     CONSENT_WITHDRAWN = "consent.withdrawn", "Consent withdrawn"
+    CONSENT_WITHDRAWAL_NOTIFIED = (
+        "consent.withdrawal_notified",
+        "Recipients told that the consent behind a share was withdrawn",
+    )
     CONSENT_CONFLICT_DETECTED = "consent_conflict.detected", "Disagreement about consent found"
     CONSENT_CONFLICT_GUIDED = "consent_conflict.guided", "Guidance given on a disagreement"
     CONSENT_CONTINUED_USE_DECIDED = (

@@ -22,10 +22,9 @@ from safeshare.consent.models import (
     CapacityAssessment,
     Consent,
     ConsentConflict,
-    ContinuedUse,
     PrivacyNotice,
 )
-from safeshare.exchange.models import ShareRecipient
+from safeshare.exchange.models import ContinuedUse, ShareRecipient
 from safeshare.people.models import Person
 
 RECORDER_ROLES = frozenset({Role.PRACTITIONER, Role.SAFEGUARDING_LEAD})

@@ -19,7 +19,6 @@ from safeshare.consent.models import (
     Consent,
     ConsentConflict,
     ConsentWithdrawal,
-    ContinuedUse,
     PrivacyNotice,
 )
 from safeshare.consent.selectors import conflicts_open, people_without_notice
@@ -29,7 +28,8 @@ from safeshare.core.errors import Forbidden
 from safeshare.decisions import services as decisions
 from safeshare.decisions.tests.helpers import IDENTIFYING
 from safeshare.exchange import services as exchange
-from safeshare.exchange.models import ItemCategory, ShareKind
+from safeshare.exchange.models import ContinuedUse, ItemCategory, ShareKind
+from safeshare.exchange.selectors import withdrawal_for_share
 from safeshare.exchange.tests.helpers import item
 from safeshare.exchange.tests.test_notify import smtp, with_email  # noqa: F401
 from safeshare.ledger.models import Entry
@@ -506,15 +506,18 @@ def test_withdrawal_blocks_later_shares_and_tells_earlier_recipients(
             method="verbal",
             reasons="The family no longer want the trust involved",
         )
-    entry = Entry.objects.filter(kind="consent.withdrawn").get()
-    assert entry.payload["shares"] == [str(first.pk)]
-    assert entry.payload["recipients_told"] == [str(trust.pk)]
+    assert Entry.objects.filter(kind="consent.withdrawn").get().payload["withdrawal"] == str(
+        withdrawal.pk
+    )
+    told = Entry.objects.filter(kind="consent.withdrawal_notified").get()
+    assert told.payload["shares"] == [str(first.pk)]
+    assert told.payload["recipients"] == [str(trust.pk)]
     assert [m["to"] for m in smtp.messages] == [["p@trust.test"]]
     body = smtp.messages[0]["data"]
     assert "withdrawn" in body and f"/exchange/shares/{first.pk}/" in body
     for secret in ("Person", "Given", "Family", "no longer want", trust.name):
         assert secret not in body
-    assert services.withdrawal_for_share(first) == withdrawal
+    assert withdrawal_for_share(first) == withdrawal
     with pytest.raises(ValidationError) as excinfo:
         share_under(author, decision, trust)
     assert [e.code for e in excinfo.value.error_dict["decision_id"]] == ["consent_withdrawn"]
@@ -553,7 +556,7 @@ def test_recipient_records_its_decision_on_continued_use(author, trust):
     share = share_under(author, decision, trust)
     receiver = staff(Role.PRACTITIONER, agency=trust)
     errors = refused(
-        services.continued_use_record,
+        exchange.continued_use_record,
         actor=receiver,
         share=share,
         decision="stop_using",
@@ -564,14 +567,14 @@ def test_recipient_records_its_decision_on_continued_use(author, trust):
         actor=author, consent=consent, withdrawn_at=clock.now(), method="written"
     )
     with pytest.raises(Forbidden):
-        services.continued_use_record(
+        exchange.continued_use_record(
             actor=author, share=share, decision="stop_using", reasons="Sender cannot decide"
         )
     errors = refused(
-        services.continued_use_record, actor=receiver, share=share, decision="keep", reasons=""
+        exchange.continued_use_record, actor=receiver, share=share, decision="keep", reasons=""
     )
     assert errors == {"decision": ["choice_unknown"], "reasons": ["required"]}
-    use = services.continued_use_record(
+    use = exchange.continued_use_record(
         actor=receiver,
         share=share,
         decision="continue_other_basis",

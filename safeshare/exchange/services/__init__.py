@@ -1,5 +1,6 @@
 """The only code that writes exchange records (STYLE §2): requests, shares, referrals."""
 
+from .continued_use import continued_use_record, tell_recipients_of_withdrawal
 from .referrals import front_doors, referral_make
 from .requests import request_accept, request_answer, request_raise, request_withdraw
 from .shares import (
@@ -17,6 +18,7 @@ from .shares import (
 __all__ = [
     "ItemDraft",
     "RecipientDraft",
+    "continued_use_record",
     "front_doors",
     "onward_answer",
     "onward_request",
@@ -30,4 +32,5 @@ __all__ = [
     "share_revoke",
     "share_send",
     "share_view_record",
+    "tell_recipients_of_withdrawal",
 ]

@@ -256,7 +256,7 @@ def test_staff_without_an_address_and_the_actor_are_not_emailed(world):
     assert world["officer"] not in users  # lead information officers are not told
     assert world["no_address"] in users
     assert (
-        notify._queue(
+        notify.queue(
             actor=world["practitioner"],
             agency=world["other"],
             kind=notify.NotificationKind.SHARE_RECEIVED,
