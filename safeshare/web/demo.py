@@ -19,6 +19,7 @@ from safeshare.agencies.models import (
     User,
 )
 from safeshare.ledger.services import system_actor_ref
+from safeshare.web.demo_consent import demo_consent_load
 from safeshare.web.demo_decisions import demo_decisions_load
 from safeshare.web.demo_exchange import demo_exchange_load
 from safeshare.web.demo_people import demo_people_load
@@ -142,4 +143,5 @@ def demo_load() -> list[DemoLogin]:
     demo_people_load(agencies=agencies, actor_ref=system_actor_ref("demo_load"))
     demo_decisions_load(agencies=agencies)
     demo_exchange_load(agencies=agencies)
+    demo_consent_load(agencies=agencies)
     return logins
