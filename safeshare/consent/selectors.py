@@ -49,8 +49,16 @@ def consents_on_file(user: Any, child: Person) -> list[Consent]:
 
 
 def consents_usable(user: Any, child: Person) -> list[Consent]:
-    """Consents (not refusals) in force now that a decision about the child may cite."""
-    return [c for c in consents_on_file(user, child) if c.is_given]
+    """Consents (not refusals) that a decision about the child may cite now: in force, not
+    past review, their giver still able to give them (scope is checked when deciding)."""
+    agency = active_agency(user)
+    now = clock.now()
+    return [
+        c
+        for c in consents_on_file(user, child)
+        if c.is_given
+        and not validity.problems(c, validity.Need(child=child, agency=agency, at=now))
+    ]
 
 
 def capacity_assessments_for(user: Any, child: Person) -> QuerySet[CapacityAssessment]:

@@ -311,6 +311,7 @@ def _scope(
 
 def _giver(
     errors: Errors,
+    agency: Agency,
     *,
     child: Person | None,
     given_by: Any,
@@ -332,6 +333,14 @@ def _giver(
         identity = read_identity(child)
         age = identity.age_on(timezone.localdate(given_at))
     if assessment is not None:
+        if assessment.agency_id != agency.pk:
+            add_error(
+                errors,
+                "capacity_assessment_id",
+                "Choose an assessment your agency recorded.",
+                "assessment_agency",
+            )
+            return age
         if assessment.person_id != given_by.pk:
             add_error(
                 errors,
@@ -349,7 +358,7 @@ def _giver(
             )
             return age
     else:
-        assessment = validity.latest_capacity(given_by, given_at)
+        assessment = validity.latest_capacity(given_by, given_at, agency)
     problem = validity.giver_problem(
         child=child, giver=given_by, role=role, at=given_at, age=age, assessment=assessment
     )
@@ -417,6 +426,7 @@ def consent_record(
     given_at = _moment(errors, "given_at", given_at, "when they decided", now=now)
     age = _giver(
         errors,
+        agency,
         child=child,
         given_by=given_by,
         role=giver_role,

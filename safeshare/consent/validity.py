@@ -74,9 +74,13 @@ def in_force(consent: Consent, at: datetime.datetime) -> bool:
     return consent.expires_on is None or consent.expires_on >= timezone.localdate(at)
 
 
-def latest_capacity(person: Person, at: datetime.datetime) -> CapacityAssessment | None:
+def latest_capacity(
+    person: Person, at: datetime.datetime, agency: Agency
+) -> CapacityAssessment | None:
+    """The agency's latest assessment of the person by then. Another agency's assessment is
+    its own record: it is neither seen nor relied on here."""
     return (
-        CapacityAssessment.objects.filter(person=person, assessed_at__lte=at)
+        CapacityAssessment.objects.filter(person=person, agency=agency, assessed_at__lte=at)
         .order_by("-assessed_at", "-created_at")
         .first()
     )
@@ -246,7 +250,7 @@ def problems(consent: Consent | None, need: Need) -> list[Problem]:
         role=consent.giver_role,
         at=need.at,
         age=None,  # the age when given was checked when it was recorded
-        assessment=latest_capacity(consent.given_by, need.at),
+        assessment=latest_capacity(consent.given_by, need.at, need.agency),
     )
     if giver is not None:
         add("consent", *giver)

@@ -587,6 +587,24 @@ def test_recipient_records_its_decision_on_continued_use(author, trust):
 # --- capacity and the notice at first contact -----------------------------------------------
 
 
+def test_another_agencys_capacity_assessment_is_neither_relied_on_nor_revealed(author, trust):
+    child = aged(author, 13)
+    other = staff(Role.PRACTITIONER, agency=trust)
+    involvement_start(actor=other, person=child, agency=trust, started_on=clock.today())
+    theirs = services.capacity_assess(
+        actor=other,
+        child=child,
+        person=child,
+        assessed_at=clock.now() - datetime.timedelta(days=2),
+        conclusion="has_capacity",
+    )
+    base = dict(actor=author, child=child, given_by=child, **consent_fields(giver_role="child"))
+    errors = refused(services.consent_record, **base)
+    assert errors == {"capacity_assessment_id": ["capacity_assessment_required"]}
+    errors = refused(services.consent_record, **base, capacity_assessment=theirs)
+    assert errors == {"capacity_assessment_id": ["assessment_agency"]}
+
+
 def test_capacity_is_assessed_for_the_child_or_someone_related(author):
     child = person_for(author)
     stranger = person_for(author, kind=PersonKind.THIRD_PARTY)
