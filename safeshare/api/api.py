@@ -20,6 +20,7 @@ from safeshare.api.problems import (
     problem_response,
 )
 from safeshare.api.tokens import router as tokens_router
+from safeshare.consent.api import router as consent_router
 from safeshare.core.errors import NotFound
 from safeshare.decisions.api import advice_router, packs_router
 from safeshare.decisions.api import router as decisions_router
@@ -54,6 +55,7 @@ api.add_router("/v1/decisions", decisions_router)
 api.add_router("/v1/advice", advice_router)
 api.add_router("/v1/packs", packs_router)
 api.add_router("/v1/subject-notifications", subject_notifications_router)
+api.add_router("/v1/consents", consent_router)
 
 
 @api.exception_handler(SchemaValidationError)
