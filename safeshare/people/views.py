@@ -15,6 +15,7 @@ from safeshare.access.policy import can, person_relation, visible
 from safeshare.access.rules.decisions import DecisionTarget
 from safeshare.access.rules.exchange import ReferralTarget
 from safeshare.access.rules.roles import CASE_ROLES
+from safeshare.consent.timeline import person_timeline
 from safeshare.consent.views import person_section as consent_section
 from safeshare.core.errors import Forbidden
 from safeshare.people import selectors, services
@@ -142,5 +143,6 @@ def detail(request: HttpRequest, person_id: str) -> HttpResponse:
                 request.user, Action.REFERRAL_MAKE, ReferralTarget(subject=person)
             ),
             "consent": consent_section(request.user, person),
+            "timeline": person_timeline(request.user, person),
         },
     )
