@@ -34,6 +34,7 @@ from safeshare.core import clock
 from safeshare.core.errors import Forbidden
 from safeshare.exchange import forms, selectors, services
 from safeshare.exchange.models import ViewChannel
+from safeshare.exchange.selectors_consent import share_consent
 from safeshare.exchange.services.referrals import CONSENT_REASONS
 from safeshare.people.identity import read_identity
 from safeshare.people.sealing import open_text, seal_text
@@ -401,6 +402,7 @@ def _share_context(request: HttpRequest, share, **extra) -> dict:
         "identity": _identity(request, share.subject),
         "items": selectors.share_items(share, for_sender=sender),
         "consent_limits": selectors.share_consent_limits(share),
+        "consent": share_consent(request.user, share),
         "recipients": selectors.share_recipients(share) if sender else [],
         "views": list(selectors.share_views(share)) if sender else [],
         "receipt": selectors.share_receipt(share),

@@ -13,6 +13,7 @@ from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import AgencyFactory, staff
 from safeshare.consent.models import ConsentConflict, ConsentDecision
 from safeshare.consent.tests.helpers import parent_of, record_consent
+from safeshare.consent.tests.test_continued_use_pages import withdrawn_share
 from safeshare.decisions.tests.test_api_matrix import (  # noqa: F401
     DSL,
     NONE,
@@ -37,6 +38,7 @@ MATRIX_PAGES = {
     "consent:conflict",
     "consent:notice_new",
     "consent:without_notice",
+    "consent:continued_use",
 }
 
 CASE_ROLES = {
@@ -204,3 +206,46 @@ def test_consent_pages_are_not_for_a_parent_record(world):  # noqa: F811
 def without_csrf(response) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
 
+
+# --- the recipient's decision on continued use (issue #5 item 4) ------------------------------
+#
+# Relations: own agency (the user's agency sent the share), recipient (it received the
+# share), other agency (neither), none (no active membership; the user's agency sent it).
+# Each share relied on a consent that is now withdrawn.
+
+
+def continued_use_expected(role, rel, success=200):
+    """A practitioner or lead of the receiving agency decides; the sender and the receiving
+    agency's other case roles are told no; nobody else sees the share."""
+    if role not in CASE_ROLES or rel in (OTHER, NONE):
+        return 404
+    if rel == RECIPIENT and role in RECORDERS:
+        return success
+    return 403
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_continued_use_page_matrix(role, world):  # noqa: F811
+    third = AgencyFactory()
+    failures = []
+    for relation in Relation:
+        user = staff(role, agency=world["home"], active=relation != NONE)
+        if relation in (OWN, NONE):
+            share = withdrawn_share(world["author_home"], world["other"])
+        elif relation == RECIPIENT:
+            share = withdrawn_share(world["author_other"], world["home"])
+        else:
+            share = withdrawn_share(world["author_other"], third)
+        client = Client()
+        sign_in_verified(client, user)
+        path = f"/consent/share/{share.pk}/continued-use/"
+        writes = Entry.objects.count()
+        for method, expected in (
+            ("get", continued_use_expected(role, relation)),
+            ("post", continued_use_expected(role, relation, 422)),
+        ):
+            response = getattr(client, method)(path, {})
+            if response.status_code != expected:
+                failures.append((method, relation, response.status_code, expected))
+        assert Entry.objects.count() == writes
+    assert failures == []
