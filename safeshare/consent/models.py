@@ -153,6 +153,11 @@ class Consent(BaseModel):
     capacity_assessment = models.ForeignKey(
         CapacityAssessment, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    giver_competent = models.BooleanField(
+        default=True,
+        help_text="False for a refusal by a child under 16 not assessed as able to decide: "
+        "recorded as their wishes (golden rule 4), not as a refusal that blocks sharing.",
+    )
     giver_age = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="The child's age when they decided, if the giver."
     )

@@ -318,16 +318,19 @@ def _giver(
     role: str,
     given_at: datetime.datetime | None,
     assessment: CapacityAssessment | None,
-) -> int | None:
-    """Check who gave or refused it; returns the child's age then, if the child did."""
+    refusing: bool,
+) -> tuple[int | None, bool]:
+    """Check who gave or refused it; returns the child's age then (if the child decided) and
+    whether the giver was able to decide. A child under 16 not assessed as able may still
+    refuse: it is recorded as their wishes (golden rule 4), not as a decision that blocks."""
     if not isinstance(given_by, Person):
         add_error(errors, "given_by_id", "Choose who gave or refused consent.", "required")
-        return None
+        return None, True
     if given_by.is_shredded:
         add_error(errors, "given_by_id", "This person's record has been erased.", "subject_erased")
-        return None
+        return None, True
     if child is None or not role or given_at is None or "child_id" in errors:
-        return None
+        return None, True
     age = None
     if role == GiverRole.CHILD and given_by.pk == child.pk:
         identity = read_identity(child)
@@ -340,7 +343,7 @@ def _giver(
                 "Choose an assessment your agency recorded.",
                 "assessment_agency",
             )
-            return age
+            return age, True
         if assessment.person_id != given_by.pk:
             add_error(
                 errors,
@@ -348,7 +351,7 @@ def _giver(
                 "The assessment must be of the person who decided.",
                 "assessment_person",
             )
-            return age
+            return age, True
         if assessment.assessed_at > given_at:
             add_error(
                 errors,
@@ -356,12 +359,14 @@ def _giver(
                 "The assessment must come before the decision.",
                 "assessment_after",
             )
-            return age
+            return age, True
     else:
         assessment = validity.latest_capacity(given_by, given_at, agency)
     problem = validity.giver_problem(
         child=child, giver=given_by, role=role, at=given_at, age=age, assessment=assessment
     )
+    if problem is not None and refusing and problem[1] == "capacity_assessment_required":
+        return age, False
     if problem is not None:
         field = (
             "capacity_assessment_id"
@@ -369,7 +374,7 @@ def _giver(
             else "given_by_id"
         )
         add_error(errors, field, *problem)
-    return age
+    return age, True
 
 
 @transaction.atomic
@@ -424,7 +429,7 @@ def consent_record(
     giver_role = _choice(errors, "giver_role", giver_role, GiverRole, "who decided")
     method = _choice(errors, "method", method, ConsentMethod, "how it was given")
     given_at = _moment(errors, "given_at", given_at, "when they decided", now=now)
-    age = _giver(
+    age, competent = _giver(
         errors,
         agency,
         child=child,
@@ -432,6 +437,7 @@ def consent_record(
         role=giver_role,
         given_at=given_at,
         assessment=capacity_assessment,
+        refusing=decision == ConsentDecision.REFUSED,
     )
     scope = _scope(
         errors,
@@ -512,6 +518,7 @@ def consent_record(
         giver_role=giver_role,
         capacity_assessment=capacity_assessment,
         giver_age=age,
+        giver_competent=competent,
         categories=scope.categories,
         purposes=scope.purposes,
         recipient_agency_types=scope.recipient_agency_types,
@@ -547,6 +554,7 @@ def consent_record(
             "giver_role": giver_role,
             "given_by": given_by.reference,
             "capacity_assessment": str(capacity_assessment.pk) if capacity_assessment else None,
+            "giver_competent": competent,
             "categories": scope.categories,
             "purposes": scope.purposes,
             "recipient_agencies": sorted(str(a.pk) for a in scope.recipient_agencies),
@@ -569,7 +577,7 @@ def _detect_conflicts(*, actor: User, record: Consent, now: datetime.datetime) -
         if other.given_by_id == record.given_by_id or other.decision == record.decision:
             continue
         consent, refusal = (record, other) if record.is_given else (other, record)
-        if not validity.overlaps(consent, refusal):
+        if not refusal.giver_competent or not validity.overlaps(consent, refusal):
             continue
         child_involved = GiverRole.CHILD in (consent.giver_role, refusal.giver_role)
         conflict = ConsentConflict(
@@ -626,7 +634,9 @@ def consent_withdraw(
         raise Forbidden("You cannot record a withdrawal of this consent.")
     now = clock.now()
     errors: Errors = {}
-    if not consent.is_given:
+    if consent.child.is_shredded:
+        add_error(errors, "consent_id", "This child's record has been erased.", "subject_erased")
+    elif not consent.is_given:
         add_error(
             errors,
             "consent_id",
@@ -691,7 +701,9 @@ def conflict_guide(
     if not can(actor, Action.CONSENT_CONFLICT_GUIDE, conflict):
         raise Forbidden("Only a safeguarding lead of the agency gives guidance.")
     errors: Errors = {}
-    if ConsentConflictGuidance.objects.filter(conflict=conflict).exists():
+    if conflict.child.is_shredded:
+        add_error(errors, "conflict_id", "This child's record has been erased.", "subject_erased")
+    elif ConsentConflictGuidance.objects.filter(conflict=conflict).exists():
         add_error(errors, "conflict_id", "Guidance has already been recorded.", "already_guided")
     guidance = _text(errors, "guidance", guidance, "your guidance", required=True)
     outcome = _choice(errors, "outcome", outcome, ConflictOutcome, "the outcome")

@@ -183,6 +183,7 @@ def standing_refusals(consent: Consent, at: datetime.datetime, purpose: str | No
         record
         for record in records_in_force(consent.child, consent.agency, at)
         if record.decision == ConsentDecision.REFUSED
+        and record.giver_competent
         and record.given_by_id != consent.given_by_id
         and record.pk not in set_aside
         and overlaps(consent, record, purpose=purpose)

@@ -34,7 +34,7 @@ from safeshare.exchange.tests.helpers import item
 from safeshare.exchange.tests.test_notify import smtp, with_email  # noqa: F401
 from safeshare.ledger.models import Entry
 from safeshare.people.models import PersonKind
-from safeshare.people.services import involvement_start, person_create
+from safeshare.people.services import involvement_start, person_create, person_shred
 
 pytestmark = pytest.mark.django_db
 
@@ -176,6 +176,26 @@ def test_a_childs_own_consent_depends_on_age_and_capacity(author, years, assesse
             else ("given_by_id")
         )
         assert errors == {field: [expected]}
+
+
+def test_a_young_childs_refusal_is_recorded_as_their_wishes_without_blocking(author, trust):
+    child = aged(author, 12)
+    consent = record_consent(author, child, parent_of(author, child))
+    wishes = record_consent(
+        author,
+        child,
+        child,
+        giver_role="child",
+        decision="refused",
+        freely_given=False,
+        review_on=None,
+        recipient_purposes=[],
+        reasons="Does not want school to know",
+    )
+    assert not wishes.giver_competent and wishes.giver_age == 12
+    assert Entry.objects.order_by("-seq").first().payload["giver_competent"] is False
+    assert ConsentConflict.objects.count() == 0
+    assert decide_with_consent(author, child, consent, [trust]).consent == consent
 
 
 def test_an_adult_without_parental_responsibility_cannot_consent(author):
@@ -691,3 +711,44 @@ def test_an_expired_or_overdue_consent_cannot_be_relied_on(
             decide_with_consent, author=author, child=child, consent=consent, recipients=[trust]
         )
     assert errors == {"consent_id": [code]}
+
+
+def test_nothing_is_written_about_an_erased_child(author, trust):
+    child = person_for(author)
+    consent = record_consent(author, child, parent_of(author, child))
+    decision = decide_with_consent(author, child, consent, [trust])
+    share = share_under(author, decision, trust)
+    father = parent_of(author, child)
+    record_consent(author, child, father, decision="refused", review_on=None)
+    conflict = ConsentConflict.objects.get()
+    services.consent_withdraw(
+        actor=author, consent=consent, withdrawn_at=clock.now(), method="verbal"
+    )
+    lead = staff(Role.SAFEGUARDING_LEAD, agency=author.agency)
+    person_shred(actor=author, person=child, reason="erasure_request")
+    errors = refused(
+        services.consent_withdraw,
+        actor=author,
+        consent=Consent.objects.get(pk=consent.pk),
+        withdrawn_at=clock.now(),
+        method="verbal",
+        reasons="Erased",
+    )
+    assert errors == {"consent_id": ["subject_erased"]}
+    errors = refused(
+        services.conflict_guide,
+        actor=lead,
+        conflict=ConsentConflict.objects.get(pk=conflict.pk),
+        guidance="Too late",
+        outcome="consent_stands",
+    )
+    assert errors == {"conflict_id": ["subject_erased"]}
+    receiver = staff(Role.PRACTITIONER, agency=trust)
+    errors = refused(
+        exchange.continued_use_record,
+        actor=receiver,
+        share=type(share).objects.get(pk=share.pk),
+        decision="stop_using",
+        reasons="Erased",
+    )
+    assert errors == {"share_id": ["subject_erased"]}

@@ -4,6 +4,8 @@ import re
 import uuid
 from typing import Any
 
+from django.db.models import Exists, OuterRef
+
 from safeshare.agencies.models import Agency, User
 from safeshare.core.errors import Errors, add_error, raise_if  # noqa: F401 (used by the services)
 from safeshare.decisions.models import Decision
@@ -59,6 +61,22 @@ def is_superseded(decision: Decision) -> bool:
     return Decision.objects.filter(supersedes=decision).exists()
 
 
+def decision_state(decision: Decision) -> tuple[bool, set]:
+    """Whether a later decision supersedes it, and the agencies it names, in one read."""
+    later = Decision.objects.filter(supersedes=OuterRef("pk"))
+    rows = (
+        Decision.objects.filter(pk=decision.pk)
+        .annotate(superseded=Exists(later))
+        .values_list("superseded", "recipient_agencies")
+    )
+    superseded, named = False, set()
+    for row_superseded, agency_id in rows:
+        superseded = bool(row_superseded)
+        if agency_id is not None:
+            named.add(agency_id)
+    return superseded, named
+
+
 def check_decision(
     decision: Decision | None,
     *,
@@ -67,6 +85,7 @@ def check_decision(
     field: str,
     errors: Errors,
     outcome: str | None = None,
+    superseded: bool | None = None,
 ) -> None:
     """A decision that may be acted on: the agency's own, about this child, still in force.
 
@@ -80,7 +99,7 @@ def check_decision(
         add_error(errors, field, "The decision must be one your agency made.", "decision_agency")
     elif subject is not None and decision.subject_id != subject.id:
         add_error(errors, field, "The decision must be about the same child.", "decision_subject")
-    elif is_superseded(decision):
+    elif is_superseded(decision) if superseded is None else superseded:
         add_error(
             errors,
             field,

@@ -73,7 +73,9 @@ def continued_use_record(*, actor: User, share: Share, decision: str, reasons: s
     ):
         raise Forbidden("You cannot decide about this share.")
     withdrawal = withdrawal_for_share(share)
-    if withdrawal is None:
+    if share.subject.is_shredded:
+        add_error(errors, "share_id", "This child's record has been erased.", "subject_erased")
+    elif withdrawal is None:
         add_error(
             errors,
             "share_id",

@@ -44,6 +44,7 @@ from ._common import (
     check_subject,
     clean_choice,
     clean_text,
+    decision_state,
     raise_if,
     seal,
 )
@@ -172,7 +173,7 @@ def share_item_check(*, item: ItemDraft) -> None:
 def _clean_recipients(
     recipients: list[RecipientDraft],
     agency: Agency | None,
-    decision: Decision | None,
+    named_for: set,
     errors: Errors,
 ) -> None:
     if not recipients:
@@ -181,12 +182,6 @@ def _clean_recipients(
     if len(recipients) > MAX_RECIPIENTS:
         add_error(errors, "recipients", f"Choose at most {MAX_RECIPIENTS}.", "too_many")
         return
-    links = Decision.recipient_agencies.through.objects
-    named_for = (
-        set(links.filter(decision_id=decision.pk).values_list("agency_id", flat=True))
-        if decision
-        else set()
-    )
     seen: set = set()
     for index, recipient in enumerate(recipients):
         name = f"recipients.{index}.agency_id"
@@ -292,6 +287,7 @@ def share_send(
             "An anonymised decision names no child to share about.",
             "decision_anonymised",
         )
+    superseded, named_for = decision_state(decision) if decision is not None else (False, set())
     check_decision(
         decision,
         agency=agency,
@@ -299,6 +295,7 @@ def share_send(
         field="decision_id",
         errors=errors,
         outcome=DecisionOutcome.SHARE,
+        superseded=superseded,
     )
     if subject is not None:
         check_subject(subject, field="decision_id", errors=errors)
@@ -325,7 +322,7 @@ def share_send(
     elif len(items) > MAX_ITEMS:
         add_error(errors, "items", f"Select at most {MAX_ITEMS} items.", "too_many")
     cleaned = [_clean_item(i, item, today, errors) for i, item in enumerate(items[:MAX_ITEMS])]
-    _clean_recipients(recipients, agency, decision, errors)
+    _clean_recipients(recipients, agency, named_for, errors)
     _check_consent(decision, subject, agency, now, cleaned, recipients, errors)
     receipt_due_on = None
     if is_file_transfer:
