@@ -25,6 +25,7 @@ from safeshare.core.errors import NotFound
 from safeshare.decisions.api import advice_router, packs_router
 from safeshare.decisions.api import router as decisions_router
 from safeshare.exchange.api import referrals_router, requests_router, shares_router
+from safeshare.exchange.api_consent import router as continued_use_router
 from safeshare.exchange.api_subject import router as subject_notifications_router
 from safeshare.ledger.api import router as ledger_router
 from safeshare.people.api import router as people_router
@@ -55,6 +56,8 @@ api.add_router("/v1/decisions", decisions_router)
 api.add_router("/v1/advice", advice_router)
 api.add_router("/v1/packs", packs_router)
 api.add_router("/v1/subject-notifications", subject_notifications_router)
+# The specific path before the consent router's /{consent_id}.
+api.add_router("/v1/consents", continued_use_router)
 api.add_router("/v1/consents", consent_router)
 
 

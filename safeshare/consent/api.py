@@ -1,4 +1,4 @@
-"""Consent API: consents and refusals, withdrawal, capacity, conflicts, continued use,
+"""Consent API: consents and refusals, withdrawal, capacity, conflicts,
 the notice at first contact, and a consent as a FHIR R4 Consent resource (issue #5).
 
 Adapters only (STYLE §2): resolve ids through `access`, call one service, shape
@@ -12,7 +12,6 @@ import datetime
 import uuid
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
@@ -20,7 +19,6 @@ from ninja import Field, Router, Schema, Status
 from safeshare.access.actions import Action
 from safeshare.access.fetch import get_person_for
 from safeshare.access.fetch_consent import get_conflict_for, get_consent_for
-from safeshare.access.fetch_exchange import get_share_for
 from safeshare.access.policy import require, visible
 from safeshare.access.rules.consent import ConsentTarget, NoticeTarget
 from safeshare.agencies.models import Agency, AgencyType
@@ -41,9 +39,7 @@ from safeshare.consent.models import (
     SharingPurpose,
 )
 from safeshare.core import clock
-from safeshare.core.errors import Errors, NotFound, add_error, raise_if
-from safeshare.exchange import services as exchange_services
-from safeshare.exchange.models import ContinuedUse, ContinuedUseDecision
+from safeshare.core.errors import Errors, add_error, raise_if
 from safeshare.people.models import Person
 
 router = Router(tags=["consent"])
@@ -182,23 +178,6 @@ class ConflictOut(Schema):
     refusal_given_by_id: uuid.UUID
     detected_at: datetime.datetime
     guidance: GuidanceOut | None
-
-
-class ContinuedUseIn(Schema):
-    share_id: uuid.UUID = Field(description="A share your agency received under the consent.")
-    decision: ContinuedUseDecision
-    reasons: str = TEXT
-
-
-class ContinuedUseOut(Schema):
-    id: uuid.UUID
-    share_id: uuid.UUID
-    recipient_agency_id: uuid.UUID
-    withdrawal_id: uuid.UUID
-    decision: str
-    reasons: str | None
-    decided_by_id: uuid.UUID
-    decided_at: datetime.datetime
 
 
 class NoticeIn(Schema):
@@ -490,42 +469,6 @@ def consent_conflict_guide(request, conflict_id: str, payload: GuidanceIn):
     conflict = get_conflict_for(user, conflict_id)
     services.conflict_guide(actor=user, conflict=conflict, **payload.dict())
     return Status(201, _conflict_out(get_conflict_for(user, conflict.pk), guided=True))
-
-
-# ---------------------------------------------------------------------------
-# Continued use after a withdrawal
-# ---------------------------------------------------------------------------
-
-
-@router.post(
-    "/continued-uses", response={201: ContinuedUseOut}, operation_id="consent_continued_use_record"
-)
-def consent_continued_use_record(request, payload: ContinuedUseIn):
-    """Your agency's decision on information it received under a consent since withdrawn."""
-    user = request.auth
-    try:
-        share = get_share_for(user, payload.share_id)
-    except NotFound as missing:
-        message = "Choose a share your agency received."
-        raise ValidationError(
-            {"share_id": [ValidationError(message, code="unknown_share")]}
-        ) from missing
-    use: ContinuedUse = exchange_services.continued_use_record(
-        actor=user, share=share, decision=payload.decision, reasons=payload.reasons
-    )
-    return Status(
-        201,
-        {
-            "id": use.pk,
-            "share_id": share.pk,
-            "recipient_agency_id": use.recipient.agency_id,
-            "withdrawal_id": use.withdrawal_id,
-            "decision": use.decision,
-            "reasons": _text(selectors.sealed(share.subject, use, "reasons")),
-            "decided_by_id": use.decided_by_id,
-            "decided_at": use.decided_at,
-        },
-    )
 
 
 # ---------------------------------------------------------------------------

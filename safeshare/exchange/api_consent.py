@@ -1,0 +1,72 @@
+"""The recipient's decision on continued use after the consent behind a share is withdrawn
+(issue #5 item 4). Mounted beside the consent API (`/api/v1/consents/continued-uses`); it
+lives here because shares are this app's, and consent imports nothing above it."""
+
+import datetime
+import uuid
+
+from django.core.exceptions import ValidationError
+from ninja import Field, Router, Schema, Status
+
+from safeshare.access.fetch_exchange import get_share_for
+from safeshare.core.errors import NotFound
+from safeshare.exchange import services
+from safeshare.exchange.models import ContinuedUse, ContinuedUseDecision
+from safeshare.people.sealing import ErasedText, open_text
+
+router = Router(tags=["consent"])
+TEXT = Field(default="", max_length=10_000)
+
+
+def _text(value: str | ErasedText | None) -> str | None:
+    return None if value is None or isinstance(value, ErasedText) else str(value)
+
+
+class ContinuedUseIn(Schema):
+    share_id: uuid.UUID = Field(description="A share your agency received under the consent.")
+    decision: ContinuedUseDecision
+    reasons: str = TEXT
+
+
+class ContinuedUseOut(Schema):
+    id: uuid.UUID
+    share_id: uuid.UUID
+    recipient_agency_id: uuid.UUID
+    withdrawal_id: uuid.UUID
+    decision: str
+    reasons: str | None
+    decided_by_id: uuid.UUID
+    decided_at: datetime.datetime
+
+
+@router.post(
+    "/continued-uses", response={201: ContinuedUseOut}, operation_id="consent_continued_use_record"
+)
+def consent_continued_use_record(request, payload: ContinuedUseIn):
+    """Your agency's decision on information it received under a consent since withdrawn."""
+    user = request.auth
+    try:
+        share = get_share_for(user, payload.share_id)
+    except NotFound as missing:
+        message = "Choose a share your agency received."
+        raise ValidationError(
+            {"share_id": [ValidationError(message, code="unknown_share")]}
+        ) from missing
+    use: ContinuedUse = services.continued_use_record(
+        actor=user, share=share, decision=payload.decision, reasons=payload.reasons
+    )
+    return Status(
+        201,
+        {
+            "id": use.pk,
+            "share_id": share.pk,
+            "recipient_agency_id": use.recipient.agency_id,
+            "withdrawal_id": use.withdrawal_id,
+            "decision": use.decision,
+            "reasons": _text(
+                open_text(share.subject, record_id=use.pk, field="reasons", blob=use.reasons_enc)
+            ),
+            "decided_by_id": use.decided_by_id,
+            "decided_at": use.decided_at,
+        },
+    )
