@@ -14,3 +14,5 @@ class ExchangeConfig(AppConfig):
         consent_withdrawn.connect(
             tell_recipients_of_withdrawal, dispatch_uid="exchange.tell_recipients_of_withdrawal"
         )
+        # Put shares on a person's timeline (consent.timeline imports nothing above it).
+        from safeshare.exchange import timeline  # noqa: F401
