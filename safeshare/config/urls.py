@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from safeshare.api.api import api
+from safeshare.consent import urls as consent_urls
+from safeshare.exchange import urls_consent
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -10,7 +12,8 @@ urlpatterns = [
     path("decisions/", include("safeshare.decisions.urls")),
     path("exchange/", include("safeshare.exchange.urls")),
     path("people/", include("safeshare.people.urls")),
-    path("consent/", include("safeshare.consent.urls")),
+    # The consent pages, and the recipient's continued-use page whose code is exchange's.
+    path("consent/", include((urls_consent.urlpatterns + consent_urls.urlpatterns, "consent"))),
     path("", include("safeshare.web.urls")),
 ]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safeshare.consent import views, views_share
+from safeshare.consent import views
 
 app_name = "consent"
 
@@ -11,11 +11,6 @@ urlpatterns = [
     path("child/<str:person_id>/capacity/new/", views.capacity_new, name="capacity_new"),
     path("people/<str:person_id>/notice/new/", views.notice_new, name="notice_new"),
     path("not-told/", views.without_notice, name="without_notice"),
-    path(
-        "share/<str:share_id>/continued-use/",
-        views_share.continued_use,
-        name="continued_use",
-    ),
     path("<str:consent_id>/", views.consent_detail, name="detail"),
     path("<str:consent_id>/withdraw/", views.consent_withdraw_page, name="withdraw"),
 ]

@@ -1,5 +1,9 @@
 """The recipient's decision on continued use of a share whose consent was withdrawn
-(issue #5 item 4). Adapters only: fetch the share through access → call one service."""
+(issue #5 item 4). Adapters only: fetch the share through access → call one service.
+
+The page sits with the consent pages (`consent:continued_use`, mounted by
+`config/urls.py` from `exchange.urls_consent`) but its code is here, beside the
+shares, so the consent app imports nothing above it."""
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -7,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from safeshare.access.fetch_exchange import get_share_for
-from safeshare.consent.forms_share import ContinuedUseForm
 from safeshare.core.errors import Forbidden
+from safeshare.exchange.forms_consent import ContinuedUseForm
 from safeshare.exchange.selectors_consent import continued_use_recipient, share_consent
 from safeshare.exchange.services import continued_use_record
 
@@ -39,7 +43,7 @@ def continued_use(request: HttpRequest, share_id: str) -> HttpResponse:
     status = 422 if form.errors else 200
     return render(
         request,
-        "consent/continued_use.html",
+        "exchange/continued_use.html",
         {"share": share, "consent": view, "form": form},
         status=status,
     )
