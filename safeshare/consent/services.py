@@ -44,6 +44,7 @@ from safeshare.consent.models import (
     SharingPurpose,
 )
 from safeshare.core import clock
+from safeshare.core.cleaning import clean_choice, clean_text
 from safeshare.core.errors import TIMEZONE_MESSAGE, Errors, Forbidden, add_error, raise_if
 from safeshare.core.validation import validate_new
 from safeshare.ledger.kinds import EntryKind
@@ -53,35 +54,10 @@ from safeshare.people.models import Person, PersonKind
 from safeshare.people.sealing import seal_text
 from safeshare.people.selectors import relationships_for_person
 
-TEXT_MAX = 5000
 REVIEW_WITHIN = datetime.timedelta(days=2 * 366)  # consent is reviewed at least every two years
 
 
 # --- small checks shared by the services ----------------------------------------------------
-
-
-def _text(errors: Errors, field: str, value: Any, label: str, *, required: bool) -> str:
-    if value is not None and not isinstance(value, str):
-        add_error(errors, field, f"Enter {label} as text.", "text_required")
-        return ""
-    text = (value or "").strip()
-    if required and not text:
-        add_error(errors, field, f"Enter {label}.", "required")
-    elif len(text) > TEXT_MAX:
-        add_error(
-            errors,
-            field,
-            f"{label.capitalize()} must be {TEXT_MAX} characters or fewer.",
-            "too_long",
-        )
-    return text
-
-
-def _choice(errors: Errors, field: str, value: Any, choices: type, label: str) -> str:
-    if value not in choices.values:
-        add_error(errors, field, f"Choose {label} from the list.", "choice_unknown")
-        return ""
-    return str(value)
 
 
 def _codes(
@@ -182,8 +158,10 @@ def capacity_assess(
     errors: Errors = {}
     _child(errors, "child_id", child)
     assessed_at = _moment(errors, "assessed_at", assessed_at, "when it was assessed", now=now)
-    conclusion = _choice(errors, "conclusion", conclusion, CapacityConclusion, "the conclusion")
-    notes = _text(errors, "notes", notes, "notes", required=False)
+    conclusion = clean_choice(
+        conclusion, CapacityConclusion, field="conclusion", label="the conclusion", errors=errors
+    )
+    notes = clean_text(notes, field="notes", label="notes", errors=errors, required=False)
     if not isinstance(person, Person):
         add_error(errors, "person_id", "Choose who was assessed.", "required")
     elif person.is_shredded:
@@ -422,12 +400,20 @@ def consent_record(
     now = clock.now()
     errors: Errors = {}
     child = _child(errors, "child_id", child)
-    decision = _choice(
-        errors, "decision", decision, ConsentDecision, "whether consent was given or refused"
+    decision = clean_choice(
+        decision,
+        ConsentDecision,
+        field="decision",
+        label="whether consent was given or refused",
+        errors=errors,
     )
     given = decision == ConsentDecision.GIVEN
-    giver_role = _choice(errors, "giver_role", giver_role, GiverRole, "who decided")
-    method = _choice(errors, "method", method, ConsentMethod, "how it was given")
+    giver_role = clean_choice(
+        giver_role, GiverRole, field="giver_role", label="who decided", errors=errors
+    )
+    method = clean_choice(
+        method, ConsentMethod, field="method", label="how it was given", errors=errors
+    )
     given_at = _moment(errors, "given_at", given_at, "when they decided", now=now)
     age, competent = _giver(
         errors,
@@ -482,8 +468,12 @@ def consent_record(
             add_error(
                 errors, field, f"Consent must be {word} (Protocol App. 2 Q4).", "not_affirmed"
             )
-    evidence = _text(errors, "evidence", evidence, "the evidence", required=False)
-    reasons = _text(errors, "reasons", reasons, "their reasons", required=False)
+    evidence = clean_text(
+        evidence, field="evidence", label="the evidence", errors=errors, required=False
+    )
+    reasons = clean_text(
+        reasons, field="reasons", label="their reasons", errors=errors, required=False
+    )
     review_on = _date(errors, "review_on", review_on, "the review date")
     expires_on = _date(errors, "expires_on", expires_on, "the end date")
     if given_at is not None:
@@ -656,8 +646,12 @@ def consent_withdraw(
             "Consent cannot be withdrawn before it was given.",
             "before_consent",
         )
-    method = _choice(errors, "method", method, ConsentMethod, "how it was withdrawn")
-    reasons = _text(errors, "reasons", reasons, "their reasons", required=False)
+    method = clean_choice(
+        method, ConsentMethod, field="method", label="how it was withdrawn", errors=errors
+    )
+    reasons = clean_text(
+        reasons, field="reasons", label="their reasons", errors=errors, required=False
+    )
     raise_if(errors)
     assert withdrawn_at is not None
     withdrawal = ConsentWithdrawal(
@@ -705,8 +699,12 @@ def conflict_guide(
         add_error(errors, "conflict_id", "This child's record has been erased.", "subject_erased")
     elif ConsentConflictGuidance.objects.filter(conflict=conflict).exists():
         add_error(errors, "conflict_id", "Guidance has already been recorded.", "already_guided")
-    guidance = _text(errors, "guidance", guidance, "your guidance", required=True)
-    outcome = _choice(errors, "outcome", outcome, ConflictOutcome, "the outcome")
+    guidance = clean_text(
+        guidance, field="guidance", label="your guidance", errors=errors, required=True
+    )
+    outcome = clean_choice(
+        outcome, ConflictOutcome, field="outcome", label="the outcome", errors=errors
+    )
     raise_if(errors)
     record = ConsentConflictGuidance(
         id=uuid.uuid4(),
@@ -754,7 +752,9 @@ def notice_record(
         add_error(errors, "told_on", "Enter the date they were told as a date.", "invalid")
     elif told_on > clock.today():
         add_error(errors, "told_on", "The date must be today or in the past.", "future")
-    method = _choice(errors, "method", method, NoticeMethod, "how they were told")
+    method = clean_choice(
+        method, NoticeMethod, field="method", label="how they were told", errors=errors
+    )
     if told_to is not None:
         if not isinstance(told_to, Person) or told_to.pk == person.pk:
             told_to = None

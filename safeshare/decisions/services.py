@@ -25,6 +25,7 @@ from safeshare.agencies.models import Agency, User
 from safeshare.consent import validity as consent_validity
 from safeshare.consent.models import Consent, ConsentDecision, SharingPurpose
 from safeshare.core import clock
+from safeshare.core.cleaning import clean_text
 from safeshare.core.errors import TIMEZONE_MESSAGE, Errors, Forbidden, add_error, raise_if
 from safeshare.core.validation import validate_new
 from safeshare.decisions.aid import IncompleteAnswers, Recommendation, recommend
@@ -51,20 +52,9 @@ STATUTE_CODE_FOR_LEGAL_REQUIREMENT = "statutory_duty_or_court_order"
 
 
 def _text(errors: Errors, field: str, value: Any, label: str, *, required: bool = True) -> str:
-    if value is not None and not isinstance(value, str):
-        add_error(errors, field, f"Enter {label} as text.", "text_required")
-        return ""
-    text = (value or "").strip()
-    if required and not text:
-        add_error(errors, field, f"Enter {label}.", "required")
-    elif len(text) > TEXT_MAX:
-        add_error(
-            errors,
-            field,
-            f"{label.capitalize()} must be {TEXT_MAX} characters or fewer.",
-            "too_long",
-        )
-    return text
+    return clean_text(
+        value, field=field, label=label, errors=errors, required=required, max_length=TEXT_MAX
+    )
 
 
 def _catalogue_code(

@@ -2,11 +2,11 @@
 
 import re
 import uuid
-from typing import Any
 
 from django.db.models import Exists, OuterRef
 
 from safeshare.agencies.models import Agency, User
+from safeshare.core.cleaning import TEXT_MAX, clean_choice, clean_text  # noqa: F401 (re-exported)
 from safeshare.core.errors import Errors, add_error, raise_if  # noqa: F401 (used by the services)
 from safeshare.decisions.models import Decision
 from safeshare.ledger.models import Entry
@@ -14,33 +14,7 @@ from safeshare.ledger.services import actor_ref_for, ledger_append
 from safeshare.people.models import Person
 from safeshare.people.sealing import seal_text
 
-TEXT_MAX = 5000
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.:\-]{0,79}$")
-
-
-def clean_text(value: Any, *, field: str, label: str, errors: Errors, required: bool = True) -> str:
-    """Free text, stripped: required unless told otherwise, at most TEXT_MAX characters."""
-    text = (value or "").strip() if isinstance(value, str) or value is None else None
-    if text is None:
-        add_error(errors, field, f"Enter {label} as text.", "text_required")
-        return ""
-    if required and not text:
-        add_error(errors, field, f"Enter {label}.", "required")
-    elif len(text) > TEXT_MAX:
-        add_error(
-            errors,
-            field,
-            f"{label.capitalize()} must be {TEXT_MAX} characters or fewer.",
-            "too_long",
-        )
-    return text
-
-
-def clean_choice(value: Any, choices: type, *, field: str, label: str, errors: Errors) -> str:
-    if value not in choices.values:
-        add_error(errors, field, f"Choose {label} from the list.", "choice_unknown")
-        return ""
-    return str(value)
 
 
 def actor_agency(actor: User, errors: Errors) -> Agency | None:
