@@ -14,5 +14,6 @@ class ExchangeConfig(AppConfig):
         consent_withdrawn.connect(
             tell_recipients_of_withdrawal, dispatch_uid="exchange.tell_recipients_of_withdrawal"
         )
-        # Put shares on a person's timeline (consent.timeline imports nothing above it).
-        from safeshare.exchange import timeline  # noqa: F401
+        # Put shares on a person's timeline (consent.timeline imports nothing above it),
+        # and let `safeshare ledger verify --records` compare shares with their receipts.
+        from safeshare.exchange import integrity, timeline  # noqa: F401

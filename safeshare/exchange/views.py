@@ -32,7 +32,7 @@ from safeshare.access.rules.roles import CASE_ROLES
 from safeshare.agencies.models import Agency
 from safeshare.core import clock
 from safeshare.core.errors import Forbidden
-from safeshare.exchange import forms, selectors, services
+from safeshare.exchange import forms, integrity, selectors, services
 from safeshare.exchange.models import ViewChannel
 from safeshare.exchange.selectors_consent import share_consent
 from safeshare.exchange.services.referrals import CONSENT_REASONS
@@ -406,6 +406,7 @@ def _share_context(request: HttpRequest, share, **extra) -> dict:
         "recipients": selectors.share_recipients(share) if sender else [],
         "views": list(selectors.share_views(share)) if sender else [],
         "receipt": selectors.share_receipt(share),
+        "record_check": integrity.share_record_check(share),
         "may_acknowledge": can(request.user, Action.SHARE_ACKNOWLEDGE, share),
         "acknowledged": share.acknowledgements.filter(
             recipient__agency=request.user.agency

@@ -1,8 +1,10 @@
-"""`safeshare ledger verify [--checkpoint FILE]`: re-compute the ledger's hash chain.
+"""`safeshare ledger verify [--checkpoint FILE] [--records]`: re-compute the hash chain.
 
 Exit status 0 and ``ledger intact: N entries, head <hash>`` when every entry and
 checkpoint checks out; exit status 1 and ``ledger broken at entry N: <reason>``
-at the first bad entry (issue #3 item 5). Auditors run it; it writes nothing.
+at the first bad entry (issue #3 item 5). With ``--records`` it also compares
+the records that hold a receipt (shares) with their ledger entries and names
+each one that disagrees (issue #6 item 6). Auditors run it; it writes nothing.
 """
 
 import json
@@ -12,6 +14,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from safeshare.ledger import signing
+from safeshare.ledger.records import verify_records
 from safeshare.ledger.verify import verify_chain
 
 
@@ -61,8 +64,15 @@ class Command(BaseCommand):
             "(default: the configured signing key).",
         )
         parser.add_argument("--no-progress", action="store_true", help="Draw no progress bar.")
+        parser.add_argument(
+            "--records",
+            action="store_true",
+            help="Also compare each record holding a receipt (a share) with its ledger entry.",
+        )
 
-    def handle(self, *args, checkpoint=None, public_key=None, no_progress=False, **options):
+    def handle(
+        self, *args, checkpoint=None, public_key=None, no_progress=False, records=False, **options
+    ):
         document = _read_json(checkpoint) if checkpoint else None
         trusted = None
         if public_key:
@@ -79,10 +89,32 @@ class Command(BaseCommand):
         )
         if bar:
             bar.finish()
-        if not result.ok:
+        failed = not result.ok
+        if failed:
             self.stderr.write(str(result))
+        else:
+            self.stdout.write(str(result))
+        if records:
+            failed = self._check_records() or failed
+        if failed:
             raise SystemExit(1)
-        self.stdout.write(str(result))
+
+    def _check_records(self) -> bool:
+        """Report each record check; True when any record disagrees with the ledger."""
+        failed = False
+        for report in verify_records():
+            if not report.bad:
+                self.stdout.write(f"{report.name} agree with the ledger: {report.checked} checked")
+                continue
+            failed = True
+            self.stderr.write(
+                f"{report.name} disagree with the ledger: {report.bad} of {report.checked}"
+            )
+            for problem in report.problems:
+                self.stderr.write(f"  {problem}")
+            if report.bad > len(report.problems):
+                self.stderr.write(f"  ... and {report.bad - len(report.problems)} more")
+        return failed
 
 
 def _read_json(path: str) -> dict:
