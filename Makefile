@@ -46,6 +46,7 @@ check: test
 bench: install
 	$(PY) -m bench.ledger --quick
 	$(PY) -m bench.loop --quick
+	$(PY) -m bench.pages --quick
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist var/*.sqlite3*
