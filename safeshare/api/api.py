@@ -11,10 +11,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from safeshare.agencies.api import router as agencies_router
 from safeshare.api.auth import API_AUTH
 from safeshare.api.problems import (
+    PROBLEM_CONTENT_TYPE,
+    TITLES,
+    FieldError,
+    Problem,
     field_errors_from_django,
     field_errors_from_schema,
     problem_response,
@@ -32,7 +37,49 @@ from safeshare.people.api import router as people_router
 
 logger = logging.getLogger(__name__)
 
-api = NinjaAPI(
+# Errors any operation can answer with, besides those it declares itself
+# (400: a body or query that cannot be parsed at all).
+DOCUMENTED_ERRORS = (400, 401, 403, 404, 422)
+_PROBLEM_REF = "#/components/schemas/Problem"
+
+
+class SafeshareAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document states every error as a problem document.
+
+    Each operation lists the errors of DOCUMENTED_ERRORS, and every response
+    typed ``Problem`` is declared as ``application/problem+json``, the type the
+    exception handlers below send, so a client (or schemathesis) can check an
+    error against the document as it checks a success.
+    """
+
+    def get_openapi_schema(self, **kwargs) -> OpenAPISchema:
+        schema = super().get_openapi_schema(**kwargs)
+        problem = {"schema": {"$ref": _PROBLEM_REF}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation["responses"]
+                for response in responses.values():
+                    content = response.get("content", {})
+                    if content.get("application/json") == problem:
+                        response["content"] = {PROBLEM_CONTENT_TYPE: problem}
+                for status in DOCUMENTED_ERRORS:
+                    responses.setdefault(
+                        status,
+                        {"description": TITLES[status], "content": {PROBLEM_CONTENT_TYPE: problem}},
+                    )
+        self._add_problem_schemas(schema)
+        return schema
+
+    @staticmethod
+    def _add_problem_schemas(schema: OpenAPISchema) -> None:
+        schemas = schema["components"]["schemas"]
+        for model in (FieldError, Problem):
+            definition = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            definition.pop("$defs", None)
+            schemas.setdefault(model.__name__, definition)
+
+
+api = SafeshareAPI(
     title="safeshare",
     version="1",
     description=(
