@@ -17,6 +17,10 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+$(VENV)/.bench-installed: $(VENV)/.installed
+	$(VENV)/bin/pip install --quiet -e '.[test,bench]'
+	touch $@
+
 frontend/dist/.built: frontend/package.json frontend/package-lock.json scripts/build-assets
 	scripts/build-assets
 	touch $@
@@ -43,10 +47,11 @@ test: install assets browsers
 
 check: test
 
-bench: install
+bench: install $(VENV)/.bench-installed
 	$(PY) -m bench.ledger --quick
 	$(PY) -m bench.loop --quick
 	$(PY) -m bench.pages --quick
+	$(PY) -m bench.load --quick
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist var/*.sqlite3*
