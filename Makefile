@@ -51,7 +51,7 @@ bench: install $(VENV)/.bench-installed
 	$(PY) -m bench.ledger --quick
 	$(PY) -m bench.loop --quick
 	$(PY) -m bench.pages --quick
-	$(PY) -m bench.load --quick
+	DATABASE_URL=$$(scripts/pg-start) $(PY) -m bench.load --quick  # needs PostgreSQL: starts the local one
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist var/*.sqlite3*
