@@ -39,9 +39,12 @@ class Figure:
                 "figure": self.name,
                 "value": round(self.value, 3),
                 "unit": self.unit,
-                "baseline": round(self.baseline, 3),
-                "ratio": round(self.ratio, 4),
-            }
+                "baseline": round(self.baseline, 3) if self.baseline else None,
+                # A figure with no baseline (a count, a latency) has no ratio: null, so the
+                # line stays strict JSON.
+                "ratio": round(self.ratio, 4) if self.baseline else None,
+            },
+            allow_nan=False,
         )
 
 
