@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -101,12 +102,14 @@ def fuzz_operations(
     random_seed: int,
     path_parameters: dict[str, str] | None = None,
     modes: tuple[GenerationMode, ...] = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE),
+    statuses: Counter | None = None,
 ) -> list[Finding]:
     """Fuzz every operation in each mode; a list of what failed (empty when all held).
 
     ``path_parameters`` maps a path parameter's name to an existing record's id,
     so valid requests reach past the lookup into the services; parameters not
-    named, and every parameter of an invalid request, are generated.
+    named, and every parameter of an invalid request, are generated. Each
+    response's status is counted into ``statuses`` when given.
     """
     findings: list[Finding] = []
     for result in schema.get_all_operations():
@@ -134,6 +137,8 @@ def fuzz_operations(
             @given(case=strategy)
             def run(case):
                 response = case.call(headers=headers)
+                if statuses is not None:
+                    statuses[response.status_code] += 1
                 case.validate_response(response, checks=CHECKS)
                 assert_problem_document(response, case)
 
