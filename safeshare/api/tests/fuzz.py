@@ -41,8 +41,9 @@ DEFAULT_SEED = 20260601
 
 
 def long_run_examples() -> int:
-    """Examples per operation and mode for the long run (``SAFESHARE_FUZZ_EXAMPLES``)."""
-    return int(os.environ.get("SAFESHARE_FUZZ_EXAMPLES", "0"))
+    """Examples per operation and mode for the long run (``SAFESHARE_FUZZ_EXAMPLES``, 25
+    unless set)."""
+    return int(os.environ.get("SAFESHARE_FUZZ_EXAMPLES", "25"))
 
 
 def fuzz_seed() -> int:

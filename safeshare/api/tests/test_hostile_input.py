@@ -82,10 +82,7 @@ def test_no_request_breaks_the_api_contract(role):
     assert 422 in statuses, statuses
 
 
-@pytest.mark.fuzz
-@pytest.mark.skipif(
-    not fuzz.long_run_examples(), reason="the long run needs SAFESHARE_FUZZ_EXAMPLES"
-)
+@pytest.mark.fuzz  # deselected by default; run with -m fuzz
 @pytest.mark.parametrize("role", list(Role))
 def test_long_run_breaks_nothing(role):
     findings, _ = run_fuzz(role, fuzz.long_run_examples())
