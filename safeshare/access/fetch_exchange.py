@@ -4,28 +4,15 @@ missing or out of scope (an expired or revoked share is out of a recipient's sco
 import uuid
 from typing import Any
 
-from django.db.models import Model, QuerySet
-
-from safeshare.access.policy import visible
+from safeshare.access.fetch import get_visible
 from safeshare.core.errors import NotFound
 from safeshare.exchange.models import InformationRequest, OnwardDisclosureRequest, Referral, Share
-
-
-def _get(user: Any, queryset: QuerySet, key: uuid.UUID | str, noun: str) -> Model:
-    try:
-        pk = uuid.UUID(str(key))
-    except ValueError as error:
-        raise NotFound(noun) from error
-    found = visible(user, queryset).filter(pk=pk).first()
-    if found is None:
-        raise NotFound(noun)
-    return found
 
 
 def get_share_for(user: Any, share_id: uuid.UUID | str) -> Share:
     """A share the user's agency sent, or one open to the user as a recipient now."""
     queryset = Share.objects.select_related("sender_agency", "subject", "decision", "sent_by")
-    return _get(user, queryset, share_id, "share")  # type: ignore[return-value]
+    return get_visible(user, queryset, share_id, "share")  # type: ignore[return-value]
 
 
 def get_request_for(user: Any, request_id: uuid.UUID | str) -> InformationRequest:
@@ -33,7 +20,7 @@ def get_request_for(user: Any, request_id: uuid.UUID | str) -> InformationReques
     queryset = InformationRequest.objects.select_related(
         "requesting_agency", "requested_agency", "subject", "requested_by", "identity_share"
     )
-    return _get(user, queryset, request_id, "request")  # type: ignore[return-value]
+    return get_visible(user, queryset, request_id, "request")  # type: ignore[return-value]
 
 
 def get_onward_request_for(user: Any, onward_id: uuid.UUID | str) -> OnwardDisclosureRequest:
@@ -41,13 +28,13 @@ def get_onward_request_for(user: Any, onward_id: uuid.UUID | str) -> OnwardDiscl
     queryset = OnwardDisclosureRequest.objects.select_related(
         "share", "share__subject", "share__sender_agency", "requesting_agency", "proposed_recipient"
     )
-    return _get(user, queryset, onward_id, "onward disclosure request")  # type: ignore[return-value]
+    return get_visible(user, queryset, onward_id, "onward disclosure request")  # type: ignore[return-value]
 
 
 def get_referral_for(user: Any, referral_id: uuid.UUID | str) -> Referral:
     """A referral the user's agency made, or received while its window is open."""
     queryset = Referral.objects.select_related("share", "share__subject", "front_door", "decision")
-    return _get(user, queryset, referral_id, "referral")  # type: ignore[return-value]
+    return get_visible(user, queryset, referral_id, "referral")  # type: ignore[return-value]
 
 
 def own_decision_or_error(user: Any, decision_id: uuid.UUID | str, *, field: str) -> Any:

@@ -88,14 +88,15 @@ def link(path: str) -> str:
     return settings.SAFESHARE_BASE_URL.rstrip("/") + path
 
 
-def agency_staff(agency: Agency) -> list[User]:
-    """Active members of the agency with a practitioner or safeguarding lead role."""
+def agency_staff(agency: Agency, roles: tuple[str, ...] = AGENCY_NOTIFIED_ROLES) -> list[User]:
+    """Active members of the agency holding any of the roles (by default practitioners and
+    safeguarding leads)."""
     return list(
         User.objects.filter(
             is_active=True,
             membership__agency=agency,
             membership__active=True,
-            membership__role_grants__role__in=AGENCY_NOTIFIED_ROLES,
+            membership__role_grants__role__in=roles,
         )
         .distinct()
         .order_by("username")
@@ -104,16 +105,7 @@ def agency_staff(agency: Agency) -> list[User]:
 
 def agency_leads(agency: Agency) -> list[User]:
     """Active safeguarding leads of the agency."""
-    return list(
-        User.objects.filter(
-            is_active=True,
-            membership__agency=agency,
-            membership__active=True,
-            membership__role_grants__role=Role.SAFEGUARDING_LEAD,
-        )
-        .distinct()
-        .order_by("username")
-    )
+    return agency_staff(agency, roles=(Role.SAFEGUARDING_LEAD,))
 
 
 def _reachable(user: User | None) -> bool:
