@@ -41,6 +41,7 @@ import argparse
 import csv
 import datetime
 import json
+import logging
 import os
 import signal
 import socket
@@ -322,6 +323,7 @@ def run(users: int, minutes: float, workers: int) -> tuple[list[Figure], list[st
     plan_file.write_text(json.dumps(plan))
     port = _free_port()
     sink = MailSink()
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd: a line per command
     mail_server = Controller(sink, hostname="127.0.0.1", port=_free_port())
     mail_server.start()
     env = {
