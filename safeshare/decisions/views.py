@@ -271,11 +271,20 @@ def aid_record(request: HttpRequest) -> HttpResponse:
 
 
 @answers_bad_page
+def _may_decide(user: User) -> bool:
+    """Whether to offer "Decide whether to share": only to roles that record decisions."""
+    return can(user, Action.DECISION_RECORD, DecisionTarget(subject=None))
+
+
 def decision_list(request: HttpRequest) -> HttpResponse:
     """Your agency's decisions, newest first, a page at a time."""
     _require_case_role(request)
     paged = paginate(request, selectors.decision_list_for_agency(user=request.user))
-    return render(request, "decisions/list.html", {"paged": paged, "title": "Decisions"})
+    return render(
+        request,
+        "decisions/list.html",
+        {"paged": paged, "title": "Decisions", "may_decide": _may_decide(request.user)},
+    )
 
 
 @answers_bad_page
@@ -288,7 +297,11 @@ def decision_list_for_person(request: HttpRequest, person_id: str) -> HttpRespon
     return render(
         request,
         "decisions/list.html",
-        {"paged": paged, "title": f"Decisions about {identity.display_name}"},
+        {
+            "paged": paged,
+            "title": f"Decisions about {identity.display_name}",
+            "may_decide": _may_decide(request.user),
+        },
     )
 
 
