@@ -41,6 +41,7 @@ import argparse
 import csv
 import datetime
 import json
+import logging
 import os
 import signal
 import socket
@@ -52,7 +53,9 @@ from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.common import BENCH_SETTINGS, Figure, environment_notes, own_database, report
+from aiosmtpd.controller import Controller
+
+from bench.common import Figure, environment_notes, own_database, report
 
 DEFAULT_DATABASE_URL = "postgres://safeshare@127.0.0.1:54329/postgres"
 TARGET_MS = 150.0  # the page target (bench.pages), used as each step's p95 baseline
@@ -220,11 +223,44 @@ def _workers(master: int) -> list[int]:
     return [int(p) for p in path.read_text().split()] if path.exists() else []
 
 
+LOAD_SETTINGS = "bench.settings_load"
+
+
+class MailSink:
+    """An SMTP server's handler (aiosmtpd) that counts the messages and keeps none."""
+
+    def __init__(self) -> None:
+        self.received = 0
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        self.received += 1
+        return "250 Message accepted for delivery"
+
+
 def _rss_kib(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     return 0
+
+
+SAMPLE_SECONDS = 30
+
+
+def _sample_rss(master: int, locust: subprocess.Popen, *, every: float) -> list[int]:
+    """The workers' summed VmRSS (KiB) every `every` seconds until locust exits.
+
+    A series, not just two points: a slow leak shows as a rising trend after the
+    first minute's warm-up, which a start and an end figure alone can hide.
+    """
+    series = []
+    while True:
+        try:
+            locust.wait(timeout=every)
+        except subprocess.TimeoutExpired:
+            series.append(sum(_rss_kib(p) for p in _workers(master)))
+            continue
+        return series
 
 
 def _wait_for(port: int, process: subprocess.Popen, timeout: float = 30.0) -> None:
@@ -286,7 +322,15 @@ def run(users: int, minutes: float, workers: int) -> tuple[list[Figure], list[st
     plan_file = tmp / "plan.json"
     plan_file.write_text(json.dumps(plan))
     port = _free_port()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": BENCH_SETTINGS}
+    sink = MailSink()
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd: a line per command
+    mail_server = Controller(sink, hostname="127.0.0.1", port=_free_port())
+    mail_server.start()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": LOAD_SETTINGS,
+        "SAFESHARE_EMAIL_PORT": str(mail_server.port),
+    }
     gunicorn = subprocess.Popen(
         [
             _bin("gunicorn"),
@@ -302,7 +346,7 @@ def run(users: int, minutes: float, workers: int) -> tuple[list[Figure], list[st
         pids = _workers(gunicorn.pid)
         rss_start = sum(_rss_kib(p) for p in pids)
         started = time.perf_counter()
-        subprocess.run(
+        locust = subprocess.Popen(
             [
                 _bin("locust"),
                 "-f",
@@ -323,14 +367,17 @@ def run(users: int, minutes: float, workers: int) -> tuple[list[Figure], list[st
                 "--stop-timeout=10",
             ],
             env={**env, "SAFESHARE_LOAD_PLAN": str(plan_file)},
-            check=True,
         )
+        rss_series = _sample_rss(gunicorn.pid, locust, every=SAMPLE_SECONDS)
+        if locust.returncode != 0:
+            raise SystemExit(f"locust exited with status {locust.returncode}")
         elapsed = time.perf_counter() - started
         pids_end = _workers(gunicorn.pid)
         rss_end = sum(_rss_kib(p) for p in pids_end)
     finally:
         gunicorn.send_signal(signal.SIGTERM)
         gunicorn.wait(timeout=30)
+        mail_server.stop()
     rows = _read_stats(tmp / "load_stats.csv")
     total = next(r for r in rows if r.name == "Aggregated")
     steps = {r.name: r for r in rows if r.name != "Aggregated"}
@@ -345,9 +392,14 @@ def run(users: int, minutes: float, workers: int) -> tuple[list[Figure], list[st
         notes.append(
             f"{name:<16} {r.requests:>9,} {r.failures:>7} {r.p50_ms:>8.0f} {r.p95_ms:>8.0f}"
         )
-    notes.append(
-        f"worker RSS (sum of {len(pids)} workers): {rss_start / 1024:.0f} MiB at start, "
-        f"{rss_end / 1024:.0f} MiB at end ({len(pids_end)} workers at end)"
+    notes.extend(
+        [
+            f"worker RSS (sum of {len(pids)} workers): {rss_start / 1024:.0f} MiB at start, "
+            f"{rss_end / 1024:.0f} MiB at end ({len(pids_end)} workers at end)",
+            f"emails sent over SMTP to the benchmark's sink: {sink.received:,}",
+            f"worker RSS every {SAMPLE_SECONDS} s (MiB): "
+            + " ".join(f"{kib / 1024:.0f}" for kib in rss_series),
+        ]
     )
     jobs = steps.get("recipient_view", Row("", 0, 0, 0, 0, 0)).requests
     figures = [

@@ -1,6 +1,7 @@
 """Page speed at partnership scale: p50/p95 and query counts of the main pages.
 
     python -m bench.pages [--scale N] [--repeats R]
+    DATABASE_URL=... python -m bench.pages --existing [--repeats R]
 
 Makes its own database (``bench.common.own_database``), seeds a partnership at
 ``--scale`` (``bench.seed``; 1 = 200,000 persons, 1,000,000 decisions), then
@@ -28,9 +29,11 @@ driver directly and are not counted). Target: p95 under 150 ms.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from bench.common import Figure, environment_notes, own_database, report, setup_django
@@ -169,18 +172,25 @@ def healthz(clients: dict, repeats: int) -> float:
     return _p95(times)
 
 
-def run(scale: float, repeats: int) -> tuple[list[Figure], list[str]]:
-    from bench.seed import seed, verify_ledger
+def run(scale: float, repeats: int, *, existing: bool = False) -> tuple[list[Figure], list[str]]:
+    from bench.seed import seed, seeded_from_database, verify_ledger
 
-    seeded = seed(scale)
-    verify_ledger()
+    if existing:
+        seeded = seeded_from_database()
+    else:
+        seeded = seed(scale)
+        verify_ledger()
     pages = main_pages(seeded)
     clients: dict = {}
     results = [measure(page, clients, repeats) for page in pages]
     base = healthz(clients, repeats)
     counts = ", ".join(f"{k} {v:,}" for k, v in seeded.counts.items())
     notes = [
-        f"scale {scale}: {counts}; seeded in {seeded.seconds:.0f} s",
+        (
+            f"existing database: {counts}"
+            if existing
+            else f"scale {scale}: {counts}; seeded in {seeded.seconds:.0f} s"
+        ),
         f"{repeats} measured requests per page after 2 warm-up requests; "
         f"baseline /healthz p95 {base:.1f} ms; target p95 < {TARGET_MS:.0f} ms",
         f"{'page':<20} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}  target",
@@ -206,6 +216,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scale", type=float, default=0.01, help="seed scale (1 = full)")
     parser.add_argument("--repeats", type=int, default=40, help="measured requests per page")
     parser.add_argument("--quick", action="store_true", help="scale 0.001, 20 repeats")
+    parser.add_argument(
+        "--existing",
+        action="store_true",
+        help="measure the database DATABASE_URL names, filled earlier by bench.seed "
+        "(for scale 1, which takes long to seed); it is left in place",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.scale, args.repeats = 0.001, 20
@@ -213,12 +229,14 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("--scale must be above 0 and at most 1")
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
-    with own_database():
+    if args.existing and not os.environ.get("DATABASE_URL"):
+        parser.error("--existing needs DATABASE_URL to name the seeded database")
+    with nullcontext() if args.existing else own_database():
         setup_django()
         from django.test.utils import setup_test_environment
 
         setup_test_environment()  # the test client's host, locmem email
-        figures, notes = run(args.scale, args.repeats)
+        figures, notes = run(args.scale, args.repeats, existing=args.existing)
         report("safeshare page benchmark", figures, [*environment_notes(), *notes])
 
 

@@ -624,6 +624,47 @@ def seed(scale: float, *, rng_seed: int = 6, progress=None) -> Seeded:
     return Seeded(made, time.perf_counter() - started, agencies, staff, sample)
 
 
+def seeded_from_database() -> Seeded:
+    """The `Seeded` of a database an earlier `seed` run filled (for `bench.pages --existing`).
+
+    The seed's first events are its templates, done through the real services:
+    the earliest decision is the sender's, about the template child, and the
+    earliest named recipient of a share is the receiver.
+    """
+    from django.db.models import Count
+
+    from safeshare.agencies.models import Agency
+    from safeshare.agencies.selectors import staff_with_roles
+    from safeshare.decisions.models import Decision
+    from safeshare.exchange.models import Share, ShareRecipient
+    from safeshare.ledger.models import Entry
+    from safeshare.people.models import Person
+
+    first = Decision.objects.order_by("created_at", "id").first()
+    if first is None:
+        raise SystemExit("the database holds no seeded partnership: run bench.seed first")
+    receiver_id = (
+        ShareRecipient.objects.filter(named_user__isnull=False)
+        .order_by("share__created_at", "id")
+        .values_list("named_user_id", flat=True)
+        .first()
+    )
+    kinds = Person.objects.values("kind").annotate(n=Count("id"))
+    counts = {f"{row['kind']} persons": row["n"] for row in kinds}
+    counts.update(
+        agencies=Agency.objects.count(),
+        decisions=Decision.objects.count(),
+        shares=Share.objects.count(),
+        **{"ledger entries": Entry.objects.count()},
+    )
+    sample = {
+        "sender": staff_with_roles().get(pk=first.decided_by_id),
+        "receiver": staff_with_roles().get(pk=receiver_id),
+        "child": first.subject,
+    }
+    return Seeded(counts, 0.0, list(Agency.objects.order_by("name")), {}, sample)
+
+
 def verify_ledger() -> None:
     from safeshare.ledger.verify import verify_chain
 

@@ -3,8 +3,6 @@
 Every error is a problem document (problems.py); no input can produce a 500.
 """
 
-import logging
-
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -23,6 +21,7 @@ from safeshare.api.problems import (
     field_errors_from_django,
     field_errors_from_schema,
     problem_response,
+    unexpected_problem,
 )
 from safeshare.api.tokens import router as tokens_router
 from safeshare.consent.api import router as consent_router
@@ -34,8 +33,6 @@ from safeshare.exchange.api_consent import router as continued_use_router
 from safeshare.exchange.api_subject import router as subject_notifications_router
 from safeshare.ledger.api import router as ledger_router
 from safeshare.people.api import router as people_router
-
-logger = logging.getLogger(__name__)
 
 # Errors any operation can answer with, besides those it declares itself
 # (400: a body or query that cannot be parsed at all).
@@ -150,6 +147,4 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 @api.exception_handler(Exception)
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
-    # Logged without the request body: it may hold personal data.
-    logger.exception("Unhandled API error on %s %s", request.method, request.path)
-    return problem_response(500, "The error was logged. Nothing was changed.")
+    return unexpected_problem(request, exc)

@@ -4,11 +4,16 @@ Every error the API returns has this shape; validation errors list each field
 with the rule it broke, so a client can show the message beside the field.
 """
 
+import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Schema
+
+from safeshare.core.errors import UNAVAILABLE_RETRY_SECONDS, is_database_unavailable
+
+logger = logging.getLogger(__name__)
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
@@ -64,6 +69,29 @@ def problem_response(
         status=status,
         content_type=PROBLEM_CONTENT_TYPE,
     )
+
+
+def unexpected_problem(request: HttpRequest, error: BaseException | None) -> HttpResponse:
+    """The answer to an error nobody handled: 503 while the database is out of reach, else 500.
+
+    Logged with the method and path only, never the body: it may hold personal
+    data. On a 503 the transaction was rolled back, unless the connection was lost
+    while committing; so the client is told to check before sending a write again.
+    """
+    if is_database_unavailable(error):
+        logger.error(
+            "Database unavailable on %s %s: %s", request.method, request.path, type(error).__name__
+        )
+        response = problem_response(
+            503,
+            "The database cannot be reached just now. Try again shortly; if you were "
+            "saving, check whether it was saved before you send it again.",
+            kind="database-unavailable",
+        )
+        response.headers["Retry-After"] = str(UNAVAILABLE_RETRY_SECONDS)
+        return response
+    logger.error("Unhandled API error on %s %s", request.method, request.path, exc_info=error)
+    return problem_response(500, "The error was logged. Nothing was changed.")
 
 
 def field_errors_from_django(error: DjangoValidationError) -> list[dict[str, str]]:

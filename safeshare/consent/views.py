@@ -53,6 +53,7 @@ from safeshare.consent.services import (
 from safeshare.consent.status import statuses
 from safeshare.core import clock
 from safeshare.core.errors import Forbidden, NotFound
+from safeshare.core.paging import answers_bad_page, paginate
 from safeshare.people.identity import read_identity
 from safeshare.people.models import Person, PersonKind
 from safeshare.people.selectors import (
@@ -63,13 +64,15 @@ from safeshare.people.selectors import (
 
 
 @require_GET
+@answers_bad_page
 def conflicts(request: HttpRequest) -> HttpResponse:
-    """Disagreements about consent awaiting a safeguarding lead's guidance (App. 2 Q4)."""
+    """Disagreements about consent awaiting a safeguarding lead's guidance (App. 2 Q4),
+    oldest first, a page at a time."""
     if active_agency(request.user) is None or not request.user.roles & CASE_ROLES:
         raise Forbidden()
-    items = list(conflicts_open(request.user))
-    names = {c.child_id: read_identity(c.child).display_name for c in items}
-    return render(request, "consent/conflicts.html", {"conflicts": items, "names": names})
+    paged = paginate(request, conflicts_open(request.user))
+    names = {c.child_id: read_identity(c.child).display_name for c in paged.rows}
+    return render(request, "consent/conflicts.html", {"paged": paged, "names": names})
 
 
 # --- recording a consent or refusal, and a capacity assessment (issue #5 item 1) ------------
@@ -389,15 +392,16 @@ def notice_new(request: HttpRequest, person_id: str) -> HttpResponse:
 
 
 @require_GET
+@answers_bad_page
 def without_notice(request: HttpRequest) -> HttpResponse:
     """People your agency works with who have no record of being told how it shares
-    information (Protocol 6.2), oldest first."""
+    information (Protocol 6.2), longest-waiting first, a page at a time."""
     if active_agency(request.user) is None or not request.user.roles & CASE_ROLES:
         raise Forbidden()
-    people = list(people_without_notice(request.user))
+    paged = paginate(request, people_without_notice(request.user))
     context = {
-        "people": people,
-        "names": person_identities(people),
+        "paged": paged,
+        "names": person_identities(paged.rows),  # only this page's people
         "may_record": bool(request.user.roles & RECORDER_ROLES),
     }
     return render(request, "consent/without_notice.html", context)

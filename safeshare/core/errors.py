@@ -2,6 +2,7 @@
 with a message dict naming the field; these cover the rest."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import InterfaceError, OperationalError
 
 
 class NotFound(Exception):
@@ -15,6 +16,14 @@ class NotFound(Exception):
 class Forbidden(PermissionDenied):
     """The record is visible but the action is not allowed for this user."""
 
+
+def is_database_unavailable(error: BaseException | None) -> bool:
+    """The database could not be reached or refused the work for now (lost connection,
+    server restarting, SQLite busy): a 503 to try again, not a fault in the request."""
+    return isinstance(error, OperationalError | InterfaceError)
+
+
+UNAVAILABLE_RETRY_SECONDS = 5
 
 TIMEZONE_MESSAGE = "Give the time with its time zone, for example 2026-11-25T10:00:00Z."
 

@@ -93,12 +93,12 @@ def _decisions(user: Any) -> QuerySet[Decision]:
 
 def decision_list_for_person(*, user: Any, person: Person) -> QuerySet[Decision]:
     """The user's agency's decisions about a person, newest first, superseded ones too."""
-    return _decisions(user).filter(subject=person).order_by("-decided_at", "-created_at")
+    return _decisions(user).filter(subject=person).order_by("-decided_at", "-created_at", "-id")
 
 
 def decision_list_for_agency(*, user: Any) -> QuerySet[Decision]:
-    """The user's agency's decisions, newest first."""
-    return _decisions(user).order_by("-decided_at", "-created_at")
+    """The user's agency's decisions, newest first (id breaks ties, for paging)."""
+    return _decisions(user).order_by("-decided_at", "-created_at", "-id")
 
 
 def decision_departures_awaiting_review(*, user: Any) -> QuerySet[Decision]:
@@ -114,7 +114,7 @@ def decision_departures_awaiting_review(*, user: Any) -> QuerySet[Decision]:
         .exclude(decided_by=user)
         .exclude(Exists(reviewed))
         .exclude(Exists(corrected))
-        .order_by("decided_at", "created_at")
+        .order_by("decided_at", "created_at", "id")
     )
 
 
@@ -177,12 +177,12 @@ def _advice(user: Any) -> QuerySet[AdviceRequest]:
 def advice_awaiting_answer(*, user: Any) -> QuerySet[AdviceRequest]:
     """Advice requests put to this user and not yet answered, oldest first."""
     answered = AdviceResponse.objects.filter(request=OuterRef("pk"))
-    return _advice(user).filter(adviser=user).exclude(Exists(answered)).order_by("asked_at")
+    return _advice(user).filter(adviser=user).exclude(Exists(answered)).order_by("asked_at", "id")
 
 
 def advice_asked_by(*, user: Any) -> QuerySet[AdviceRequest]:
     """Advice this user asked for, newest first."""
-    return _advice(user).filter(asked_by=user).order_by("-asked_at", "-created_at")
+    return _advice(user).filter(asked_by=user).order_by("-asked_at", "-created_at", "-id")
 
 
 def advice_subject_for(*, user: User, advice: AdviceRequest) -> Person | None:

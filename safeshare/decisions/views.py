@@ -25,6 +25,7 @@ from safeshare.agencies.models import Agency, User
 from safeshare.consent.selectors import consents_on_file
 from safeshare.core import clock
 from safeshare.core.errors import Forbidden, NotFound
+from safeshare.core.paging import answers_bad_page, paginate
 from safeshare.decisions import aid, selectors, services
 from safeshare.decisions.flow import flow_answering, flow_end, flow_get, flow_save, flow_start
 from safeshare.decisions.forms import (
@@ -306,23 +307,25 @@ def aid_record(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------------------
 
 
+@answers_bad_page
 def decision_list(request: HttpRequest) -> HttpResponse:
-    """Your agency's decisions, newest first."""
+    """Your agency's decisions, newest first, a page at a time."""
     _require_case_role(request)
-    decisions = list(selectors.decision_list_for_agency(user=request.user)[:200])
-    return render(request, "decisions/list.html", {"decisions": decisions, "title": "Decisions"})
+    paged = paginate(request, selectors.decision_list_for_agency(user=request.user))
+    return render(request, "decisions/list.html", {"paged": paged, "title": "Decisions"})
 
 
+@answers_bad_page
 def decision_list_for_person(request: HttpRequest, person_id: str) -> HttpResponse:
-    """Your agency's decisions about one person, superseded ones included."""
+    """Your agency's decisions about one person, superseded ones included, a page at a time."""
     _require_case_role(request)
     person = get_person_for(request.user, person_id)
-    decisions = list(selectors.decision_list_for_person(user=request.user, person=person))
+    paged = paginate(request, selectors.decision_list_for_person(user=request.user, person=person))
     identity = person_identities([person])[person.pk]
     return render(
         request,
         "decisions/list.html",
-        {"decisions": decisions, "title": f"Decisions about {identity.display_name}"},
+        {"paged": paged, "title": f"Decisions about {identity.display_name}"},
     )
 
 
@@ -392,11 +395,13 @@ def decision_review(request: HttpRequest, decision_id: str) -> HttpResponse:
     return render(request, "decisions/review.html", {"form": form, "decision": decision})
 
 
+@answers_bad_page
 def departures(request: HttpRequest) -> HttpResponse:
-    """Decisions that depart from the aid's recommendation, awaiting your review."""
+    """Decisions that depart from the aid's recommendation, awaiting your review, oldest
+    first, a page at a time."""
     _require_case_role(request)
-    decisions = list(selectors.decision_departures_awaiting_review(user=request.user))
-    return render(request, "decisions/departures.html", {"decisions": decisions})
+    paged = paginate(request, selectors.decision_departures_awaiting_review(user=request.user))
+    return render(request, "decisions/departures.html", {"paged": paged})
 
 
 # ---------------------------------------------------------------------------
@@ -404,15 +409,26 @@ def departures(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------------------
 
 
+@answers_bad_page
 def advice_list(request: HttpRequest) -> HttpResponse:
-    """Advice put to you and awaiting your answer, and advice you asked for."""
+    """Advice put to you and awaiting your answer, and advice you asked for, each paged."""
     _require_case_role(request)
     return render(
         request,
         "decisions/advice_list.html",
         {
-            "awaiting": list(selectors.advice_awaiting_answer(user=request.user)),
-            "asked": list(selectors.advice_asked_by(user=request.user)[:100]),
+            "awaiting": paginate(
+                request,
+                selectors.advice_awaiting_answer(user=request.user),
+                param="awaiting_page",
+                anchor="awaiting",
+            ),
+            "asked": paginate(
+                request,
+                selectors.advice_asked_by(user=request.user),
+                param="asked_page",
+                anchor="asked",
+            ),
             "may_ask": can(request.user, Action.ADVICE_REQUEST, AdviceTarget(subject=None)),
         },
     )

@@ -78,23 +78,33 @@ def request_status(request: InformationRequest, today: datetime.date | None = No
     return RequestStatus.OVERDUE if request.due_on < today else RequestStatus.OPEN
 
 
+# Lists are paged, so each has a total order: id breaks ties (never a skipped or repeated row).
+REQUEST_ORDER = ("due_on", "raised_at", "id")
+
+
 def requests_inbox(user: Any) -> QuerySet[InformationRequest]:
     """Requests other agencies made of the user's agency, soonest due first."""
     agency = active_agency(user)
-    return _with_status(visible(user, InformationRequest.objects.filter(requested_agency=agency)))
+    return _with_status(
+        visible(user, InformationRequest.objects.filter(requested_agency=agency))
+    ).order_by(*REQUEST_ORDER)
 
 
 def requests_outbox(user: Any) -> QuerySet[InformationRequest]:
-    """Requests the user's agency made of others."""
+    """Requests the user's agency made of others, soonest due first."""
     agency = active_agency(user)
-    return _with_status(visible(user, InformationRequest.objects.filter(requesting_agency=agency)))
+    return _with_status(
+        visible(user, InformationRequest.objects.filter(requesting_agency=agency))
+    ).order_by(*REQUEST_ORDER)
 
 
 def requests_overdue(user: Any) -> QuerySet[InformationRequest]:
     """Unanswered, not withdrawn and past their due date: listed for both sides (5.2 Timely)."""
-    return _with_status(
-        visible(user, InformationRequest.objects.filter(due_on__lt=clock.today()))
-    ).filter(answer_outcome__isnull=True, is_withdrawn=False)
+    return (
+        _with_status(visible(user, InformationRequest.objects.filter(due_on__lt=clock.today())))
+        .filter(answer_outcome__isnull=True, is_withdrawn=False)
+        .order_by(*REQUEST_ORDER)
+    )
 
 
 def request_text(request: InformationRequest) -> dict[str, str | ErasedText | None]:
@@ -122,11 +132,13 @@ def shares_sent(user: Any) -> QuerySet[Share]:
         visible(user, Share.objects.filter(sender_agency=agency))
         .select_related("subject", "sent_by")
         .prefetch_related("recipients__agency")
+        .order_by("-sent_at", "-id")
     )
 
 
 def shares_received(user: Any) -> QuerySet[Share]:
-    """Shares open to the user now as a recipient (window open, not revoked, named or not)."""
+    """Shares open to the user now as a recipient (window open, not revoked, named or not),
+    newest first."""
     agency = active_agency(user)
     if agency is None:
         return Share.objects.none()
@@ -138,6 +150,7 @@ def shares_received(user: Any) -> QuerySet[Share]:
         visible(user, Share.objects.filter(Exists(open_to_user)))
         .annotate(acknowledged=Exists(acknowledged))
         .select_related("subject", "sender_agency")
+        .order_by("-sent_at", "-id")
     )
 
 
@@ -223,8 +236,11 @@ def share_views(share: Share) -> QuerySet:
 
 
 def onward_requests_for(user: Any) -> QuerySet[OnwardDisclosureRequest]:
-    return visible(user, OnwardDisclosureRequest.objects.all()).select_related(
-        "share", "requesting_agency", "proposed_recipient", "answer__decision"
+    """Requests to pass a share on that the user may see, newest first."""
+    return (
+        visible(user, OnwardDisclosureRequest.objects.all())
+        .select_related("share", "requesting_agency", "proposed_recipient", "answer__decision")
+        .order_by("-requested_at", "-id")
     )
 
 
@@ -355,7 +371,7 @@ def decisions_awaiting_share(user: Any) -> QuerySet[Decision]:
         )
         .filter(is_corrected=False, has_share=False)
         .select_related("subject")
-        .order_by("-decided_at")
+        .order_by("-decided_at", "-id")
     )
 
 

@@ -33,6 +33,7 @@ from safeshare.access.rules.roles import CASE_ROLES
 from safeshare.agencies.models import Agency
 from safeshare.core import clock
 from safeshare.core.errors import Forbidden
+from safeshare.core.paging import answers_bad_page, paginate
 from safeshare.decisions.flow import flow_start
 from safeshare.exchange import answering, forms, integrity, selectors, services
 from safeshare.exchange.models import ViewChannel
@@ -72,16 +73,30 @@ def _decision_aid_url() -> str | None:
 # --- requests ----------------------------------------------------------------------------
 
 
+@answers_bad_page
 def requests(request: HttpRequest) -> HttpResponse:
-    """Requests in and out, with their status; overdue ones for both sides."""
+    """Requests in and out, with their status; overdue ones for both sides. Each list is
+    paged on its own (`in_page`, `out_page`, `overdue_page`)."""
     _require_case_role(request)
     return render(
         request,
         "exchange/requests.html",
         {
-            "inbox": list(selectors.requests_inbox(request.user)),
-            "outbox": list(selectors.requests_outbox(request.user)),
-            "overdue": list(selectors.requests_overdue(request.user)),
+            "inbox": paginate(
+                request, selectors.requests_inbox(request.user), param="in_page", anchor="asked-of"
+            ),
+            "outbox": paginate(
+                request,
+                selectors.requests_outbox(request.user),
+                param="out_page",
+                anchor="asked-by",
+            ),
+            "overdue": paginate(
+                request,
+                selectors.requests_overdue(request.user),
+                param="overdue_page",
+                anchor="overdue",
+            ),
             "status": selectors.request_status,
             "labels": selectors.RequestStatus.LABELS,
         },
@@ -386,17 +401,30 @@ def share_item_remove(request: HttpRequest, decision_id: str, position: int) -> 
 # --- reading shares ----------------------------------------------------------------------
 
 
+@answers_bad_page
 def shares(request: HttpRequest) -> HttpResponse:
-    """Shares your agency sent, and those open to you as a recipient."""
+    """Shares your agency sent, and those open to you as a recipient, each list paged."""
     _require_case_role(request)
+    user = request.user
     return render(
         request,
         "exchange/shares.html",
         {
-            "sent": list(selectors.shares_sent(request.user)),
-            "awaiting": list(selectors.decisions_awaiting_share(request.user)),
-            "onward": list(selectors.onward_requests_for(request.user)),
-            "received": list(selectors.shares_received(request.user)),
+            "sent": paginate(
+                request, selectors.shares_sent(user), param="sent_page", anchor="sent"
+            ),
+            "awaiting": paginate(
+                request,
+                selectors.decisions_awaiting_share(user),
+                param="awaiting_page",
+                anchor="awaiting",
+            ),
+            "onward": paginate(
+                request, selectors.onward_requests_for(user), param="onward_page", anchor="onward"
+            ),
+            "received": paginate(
+                request, selectors.shares_received(user), param="received_page", anchor="received"
+            ),
         },
     )
 

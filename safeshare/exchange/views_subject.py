@@ -16,6 +16,7 @@ from safeshare.access.fetch_exchange import get_share_for
 from safeshare.access.policy import can
 from safeshare.access.rules.subject_notifications import SubjectTarget, may_inform
 from safeshare.core.errors import Forbidden
+from safeshare.core.paging import answers_bad_page, paginate
 from safeshare.exchange import notify
 from safeshare.exchange.forms_subject import (
     SubjectInformedForm,
@@ -34,13 +35,15 @@ from safeshare.people.identity import read_identity
 
 
 @require_GET
+@answers_bad_page
 def subject_tasks(request: HttpRequest) -> HttpResponse:
-    """Shares your agency sent where nobody has recorded whether the family was told."""
+    """Shares your agency sent where nobody has recorded whether the family was told,
+    oldest first, a page at a time."""
     if not may_inform(request.user) or request.user.agency is None:
         raise Forbidden()
-    tasks = list(subject_tasks_open(request.user))
-    names = {share.subject_id: read_identity(share.subject).display_name for share in tasks}
-    return render(request, "exchange/subject/tasks.html", {"tasks": tasks, "names": names})
+    paged = paginate(request, subject_tasks_open(request.user))
+    names = {share.subject_id: read_identity(share.subject).display_name for share in paged.rows}
+    return render(request, "exchange/subject/tasks.html", {"paged": paged, "names": names})
 
 
 def _people_choices(share) -> list[tuple[str, str]]:

@@ -95,11 +95,12 @@ def person_find_by_name_and_dob(
 def people_for_agency(
     *, queryset: QuerySet[Person], agency: Agency, include_ended: bool = False
 ) -> QuerySet[Person]:
-    """People the agency works with now (or ever, with ``include_ended``), newest first."""
+    """People the agency works with now (or ever, with ``include_ended``), newest first
+    (id breaks ties, so a paged list never skips or repeats a person)."""
     involvement = Q(involvements__agency=agency)
     if not include_ended:
         involvement &= Q(involvements__ended_on__isnull=True)
-    return queryset.filter(involvement).distinct().order_by("-created_at")
+    return queryset.filter(involvement).distinct().order_by("-created_at", "-id")
 
 
 def relationships_for_person(

@@ -18,6 +18,7 @@ from safeshare.access.rules.roles import CASE_ROLES
 from safeshare.consent.timeline import person_timeline
 from safeshare.consent.views import person_section as consent_section
 from safeshare.core.errors import Forbidden
+from safeshare.core.paging import answers_bad_page, paginate
 from safeshare.people import selectors, services
 from safeshare.people.forms import PersonAddForm, PersonFindForm
 from safeshare.people.models import Person
@@ -28,21 +29,31 @@ def _require_case_role(request: HttpRequest) -> None:
         raise Forbidden()
 
 
+@answers_bad_page
 def caseload(request: HttpRequest) -> HttpResponse:
-    """The people the user's agency works with now."""
+    """The people the user's agency works with now, newest first, a page at a time.
+
+    Names are encrypted, so the list cannot be sorted by name: the page points
+    to finding a person by NHS number, or name and date of birth, instead.
+    """
     _require_case_role(request)
     scope = visible(request.user, Person.objects.all())
-    people = list(
+    paged = paginate(
+        request,
         selectors.people_with_involvements(
             queryset=selectors.people_for_agency(queryset=scope, agency=request.user.agency)
-        )
+        ),
     )
-    identities = selectors.person_identities(people)
-    rows = [(person, identities[person.pk]) for person in people]
+    identities = selectors.person_identities(paged.rows)  # only this page's people
+    rows = [(person, identities[person.pk]) for person in paged.rows]
     return render(
         request,
         "people/caseload.html",
-        {"rows": rows, "may_add": can(request.user, Action.PERSON_CREATE, request.user.agency)},
+        {
+            "rows": rows,
+            "paged": paged,
+            "may_add": can(request.user, Action.PERSON_CREATE, request.user.agency),
+        },
     )
 
 

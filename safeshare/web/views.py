@@ -6,6 +6,7 @@ sign-out, the health check and static files needs a verified session
 (`web/middleware.py`).
 """
 
+import sys
 from typing import Any
 
 from django import forms
@@ -20,6 +21,8 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeshare.agencies.models import Role
+from safeshare.api.problems import unexpected_problem
+from safeshare.core.errors import UNAVAILABLE_RETRY_SECONDS, is_database_unavailable
 from safeshare.web import sign_in as flow
 from safeshare.web import two_factor
 from safeshare.web.forms import GovukForm
@@ -203,7 +206,23 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return render(request, "web/errors/404.html", {}, status=404)
 
 
+API_PREFIX = "/api/"
+
+
 def error_500(request: HttpRequest) -> HttpResponse:
+    """An error nobody handled, in a view or a middleware (the session, sign-in checks).
+
+    Django calls this while handling the exception, so `sys.exc_info()` names it.
+    The API answers in problem+json; a database out of reach is a 503 to try
+    again (the crash tests kill it). Rendered `plain`: nothing that needs the database.
+    """
+    error = sys.exc_info()[1]
+    if request.path.startswith(API_PREFIX):
+        return unexpected_problem(request, error)
+    if is_database_unavailable(error):
+        response = render(request, "web/errors/503.html", {"plain": True}, status=503)
+        response.headers["Retry-After"] = str(UNAVAILABLE_RETRY_SECONDS)
+        return response
     return render(request, "web/errors/500.html", {"plain": True}, status=500)
 
 
