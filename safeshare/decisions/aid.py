@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
-from safeshare.decisions.packs import Pack, Question
+from safeshare.decisions.packs import Option, Pack, Question, Target
 
 # Fields every decision record holds, share or not (Protocol 5.2 "Record", App. 2 Q7).
 ALWAYS_REQUIRED = ("purpose", "level_of_need", "rationale", "information_considered")
@@ -64,6 +64,13 @@ class Recommendation:
         return self.answer_to("level_of_need")
 
 
+def _passed_by(pack: Pack, question: Question, as_at: datetime.date) -> bool:
+    """The question needs a provision not in force `as_at` (the s16LA duty), so it is not asked."""
+    return bool(question.requires_provision) and not pack.provision_in_force(
+        question.requires_provision, as_at
+    )
+
+
 def _walk(
     pack: Pack, answers: Mapping[str, str], as_at: datetime.date
 ) -> tuple[list[tuple[Question, str]], str]:
@@ -86,9 +93,7 @@ def _walk(
     while True:
         assert qid is not None
         question = pack.questions[qid]
-        if question.requires_provision and not pack.provision_in_force(
-            question.requires_provision, as_at
-        ):
+        if _passed_by(pack, question, as_at):
             target = question.when_not_in_force
             assert target is not None
         else:
@@ -132,9 +137,7 @@ def questions_answered(
     qid: str | None = pack.start
     while qid is not None:
         question = pack.questions[qid]
-        if question.requires_provision and not pack.provision_in_force(
-            question.requires_provision, as_at
-        ):
+        if _passed_by(pack, question, as_at):
             target = question.when_not_in_force
         else:
             option = question.option(answers.get(qid, ""))
@@ -144,6 +147,76 @@ def questions_answered(
             target = option.then
         qid = target.next if target is not None else None
     return path
+
+
+def _leads_to(pack: Pack, target: Target, as_at: datetime.date) -> str | None:
+    """The question a target leads to as at a date (passing by those not asked), or None."""
+    while target.next is not None:
+        question = pack.questions[target.next]
+        if not _passed_by(pack, question, as_at):
+            return question.id
+        assert question.when_not_in_force is not None
+        target = question.when_not_in_force
+    return None
+
+
+def question_graph(pack: Pack, *, as_at: datetime.date) -> dict[str, dict[str, str | None]]:
+    """Every question the aid may ask as at a date, in the pack's order, with where each
+    answer leads: the next question's id, or None for an outcome.
+
+    The same graph `recommend` walks (Protocol App. 4), with questions needing a
+    provision not in force passed by exactly as the walk passes them by.
+    """
+    return {
+        question.id: {o.code: _leads_to(pack, o.then, as_at) for o in question.options}
+        for question in pack.questions.values()
+        if not _passed_by(pack, question, as_at)
+    }
+
+
+def first_question(pack: Pack, *, as_at: datetime.date) -> str | None:
+    """The question the aid asks first as at a date."""
+    return _leads_to(pack, Target(next=pack.start), as_at)
+
+
+def asked_after(
+    pack: Pack, *, as_at: datetime.date
+) -> dict[str, list[tuple[Question, tuple[Option, ...]]]]:
+    """For each question the aid may ask, the earlier answers that lead to it.
+
+    The first question has none: it is always asked. Every other question is
+    asked only after one of these answers, which is what the all-questions page
+    says in the question's hint.
+    """
+    graph = question_graph(pack, as_at=as_at)
+    after: dict[str, list[tuple[Question, tuple[Option, ...]]]] = {qid: [] for qid in graph}
+    for qid, leads in graph.items():
+        question = pack.questions[qid]
+        for target in dict.fromkeys(t for t in leads.values() if t is not None):
+            options = tuple(o for o in question.options if leads[o.code] == target)
+            after[target].append((question, options))
+    return after
+
+
+def asked_only_if(pack: Pack, *, as_at: datetime.date) -> dict[str, str]:
+    """Plain words for each question asked only after certain answers, derived from the
+    question graph: "Answer if you answered 'Yes' to 'Is the information confidential?'"."""
+    said: dict[str, str] = {}
+    for qid, earlier in asked_after(pack, as_at=as_at).items():
+        phrases: list[str] = []
+        for question, options in earlier:
+            if len(options) == len(question.options):
+                phrase = f"'{question.text}'"
+            else:
+                labels = [f"'{o.label}'" for o in options]
+                head, last = labels[:-1], labels[-1]
+                either = f"{', '.join(head)} or {last}" if head else last
+                phrase = f"{either} to '{question.text}'"
+            if phrase not in phrases:
+                phrases.append(phrase)
+        if phrases:
+            said[qid] = f"Answer if you answered {' or '.join(phrases)}."
+    return said
 
 
 def _required_fields(

@@ -35,19 +35,37 @@ class AidStartForm(GovukForm):
         ]
 
 
+def _answer_field(question: Question, *, hint: str, required: bool) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=question.text,
+        help_text=hint,
+        choices=[(o.code, o.label) for o in question.options],
+        widget=forms.RadioSelect,
+        required=required,
+        error_messages={
+            "required": "Select an answer",
+            "invalid_choice": "Select one of the answers offered",
+        },
+    )
+
+
 class AidQuestionForm(GovukForm):
-    answer = forms.ChoiceField(widget=forms.RadioSelect)
+    """One question of the aid on its own page."""
 
     def __init__(self, *args, question: Question, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["answer"]
-        field.label = question.text
-        field.help_text = question.hint
-        field.choices = [(o.code, o.label) for o in question.options]
-        field.error_messages = {
-            "required": "Select an answer",
-            "invalid_choice": "Select an answer",
-        }
+        self.fields["answer"] = _answer_field(question, hint=question.hint, required=True)
+
+
+class AidAnswersForm(GovukForm):
+    """Every question the aid may ask, one field per question id, none required here: which
+    ones must be answered depends on the answers, so the view walks them."""
+
+    def __init__(self, *args, questions: list[tuple[Question, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for question, only_if in questions:
+            hint = " ".join(part for part in (only_if, question.hint) if part)
+            self.fields[question.id] = _answer_field(question, hint=hint, required=False)
 
 
 class DecisionRecordForm(GovukForm):

@@ -28,6 +28,7 @@ from safeshare.core import clock
 from safeshare.core.cleaning import clean_text
 from safeshare.core.errors import TIMEZONE_MESSAGE, Errors, Forbidden, add_error, raise_if
 from safeshare.core.validation import validate_new
+from safeshare.decisions import answering
 from safeshare.decisions.aid import IncompleteAnswers, Recommendation, recommend
 from safeshare.decisions.models import (
     AdviceRequest,
@@ -767,6 +768,30 @@ def decision_record(
         payload=payload,
     )
     return decision
+
+
+@transaction.atomic
+def decision_record_answering(
+    *,
+    actor: User,
+    subject: Person | None,
+    answering_kind: str,
+    answering_id: str,
+    **fields: Any,
+) -> tuple[Decision, answering.Answered]:
+    """Record a decision and, in the same transaction, answer the record the decision aid
+    was started from (an information request: Protocol App. 2 Q7, the decision either
+    way is the answer).
+
+    The higher app that owns the record answers it through its own service and
+    ledger entry (`decisions.answering`); if it cannot be answered (withdrawn or
+    already answered meanwhile) nothing is recorded. Fields as `decision_record`.
+    """
+    decision = decision_record(actor=actor, subject=subject, **fields)
+    answered = answering.answer(
+        answering_kind, actor=actor, record_id=answering_id, decision=decision
+    )
+    return decision, answered
 
 
 @transaction.atomic

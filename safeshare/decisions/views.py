@@ -1,14 +1,16 @@
-"""Decision pages: the decision aid one question per page, the record form, a decision,
-departures to review, advice, and the protocol packs.
+"""Decision pages: the decision aid (every question on one page, or one per page), the
+recommendation above the record form, a decision, departures to review, advice, and the
+protocol packs.
 
 Adapters only: parse → fetch through access → call one service or selector →
-render. The aid's state lives in the session (never in a URL): who the
-decision is about, which decision it corrects, and the answer codes so far.
+render. The aid's state lives in the session (`decisions.flow`, never in a URL).
 """
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -25,10 +27,12 @@ from safeshare.core import clock
 from safeshare.core.errors import Forbidden, NotFound
 from safeshare.core.paging import answers_bad_page, paginate
 from safeshare.decisions import aid, selectors, services
+from safeshare.decisions.flow import flow_answering, flow_end, flow_get, flow_save, flow_start
 from safeshare.decisions.forms import (
     ANONYMISED,
     AdviceAskForm,
     AdviceGiveForm,
+    AidAnswersForm,
     AidQuestionForm,
     AidStartForm,
     DecisionRecordForm,
@@ -41,8 +45,6 @@ from safeshare.people.selectors import (
     people_for_agency,
     person_identities,
 )
-
-SESSION_KEY = "decisions.aid"
 
 
 def _require_case_role(request: HttpRequest) -> None:
@@ -60,20 +62,8 @@ def _children(user: User) -> list[tuple[str, str]]:
 
 
 # ---------------------------------------------------------------------------
-# The aid's state in the session
+# The aid's state in the session (decisions.flow)
 # ---------------------------------------------------------------------------
-
-
-def _flow(request: HttpRequest) -> dict:
-    flow = request.session.get(SESSION_KEY)
-    if not isinstance(flow, dict):
-        raise NotFound("decision in progress")
-    return flow
-
-
-def _save_flow(request: HttpRequest, flow: dict) -> None:
-    request.session[SESSION_KEY] = flow
-    request.session.modified = True
 
 
 def _flow_subject(request: HttpRequest, flow: dict) -> Person | None:
@@ -119,25 +109,61 @@ def aid_start(request: HttpRequest) -> HttpResponse:
         about = form.cleaned_data["about"]
         subject = None if about == ANONYMISED else get_person_for(request.user, about)
         require(request.user, Action.DECISION_RECORD, DecisionTarget(subject=subject))
-        _save_flow(
-            request,
-            {"subject": str(subject.pk) if subject else None, "answers": {}, "supersedes": None},
-        )
-        return redirect("decisions:aid_question")
+        flow_start(request, subject_id=str(subject.pk) if subject else None)
+        return redirect("decisions:aid_answers")
     return render(request, "decisions/aid_start.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])
+def aid_answers(request: HttpRequest) -> HttpResponse:
+    """Every question on one page, in the pack's order; each one asked only after certain
+    answers says so. The server walks the answers: those off the path are dropped, and a
+    question on the path left unanswered is an error naming it (Protocol App. 4)."""
+    flow = flow_get(request)
+    _require_flow_allowed(request, flow)
+    pack = selectors.pack_in_force()
+    today = clock.today()
+    graph = aid.question_graph(pack, as_at=today)
+    only_if = aid.asked_only_if(pack, as_at=today)
+    form = AidAnswersForm(
+        request.POST or None,
+        questions=[(pack.questions[qid], only_if.get(qid, "")) for qid in graph],
+        initial=flow.get("answers") or {},
+    )
+    if request.method == "POST" and form.is_valid():
+        given = {qid: code for qid, code in form.cleaned_data.items() if code}
+        kept = _path(pack, given)
+        unanswered = aid.next_question(pack, kept, as_at=today)
+        if unanswered is None:
+            flow["answers"] = kept
+            flow_save(request, flow)
+            return redirect("decisions:aid_record")
+        form.add_error(unanswered.id, f"Select an answer to '{unanswered.text}'")
+    return render(
+        request,
+        "decisions/aid_answers.html",
+        {
+            "form": form,
+            "pack": pack,
+            "graph": {"start": aid.first_question(pack, as_at=today), "questions": graph},
+            "paragraphs": {qid: "; ".join(pack.questions[qid].paragraphs) for qid in graph},
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
 def aid_question(request: HttpRequest, question_id: str | None = None) -> HttpResponse:
-    """One question per page: the next unanswered one, or the one being changed."""
-    flow = _flow(request)
+    """One question per page, for those who prefer it and for "Change" links: the next
+    unanswered one, or the one being changed."""
+    flow = flow_get(request)
     _require_flow_allowed(request, flow)
     pack = selectors.pack_in_force()
     answers = dict(flow.get("answers") or {})
     if question_id is None:
         question = aid.next_question(pack, _path(pack, answers), as_at=clock.today())
         if question is None:
-            return redirect("decisions:aid_check")
+            return redirect("decisions:aid_record")
     else:
         question = pack.questions.get(question_id)
         if question is None:
@@ -147,9 +173,9 @@ def aid_question(request: HttpRequest, question_id: str | None = None) -> HttpRe
     if request.method == "POST" and form.is_valid():
         answers[question.id] = form.cleaned_data["answer"]
         flow["answers"] = _path(pack, answers)
-        _save_flow(request, flow)
+        flow_save(request, flow)
         if aid.next_question(pack, flow["answers"], as_at=clock.today()) is None:
-            return redirect("decisions:aid_check")
+            return redirect("decisions:aid_record")
         return redirect("decisions:aid_question")
     return render(
         request, "decisions/aid_question.html", {"form": form, "question": question, "pack": pack}
@@ -169,32 +195,17 @@ def _recommendation(request: HttpRequest, flow: dict):
         return pack, None
 
 
-def aid_check(request: HttpRequest) -> HttpResponse:
-    """Check your answers, and the aid's recommendation with its reasons."""
-    flow = _flow(request)
-    subject = _require_flow_allowed(request, flow)
-    pack, rec = _recommendation(request, flow)
-    if rec is None:
-        return redirect("decisions:aid_question")
-    rows = [
-        (pack.questions[s.question], pack.questions[s.question].option(s.answer)) for s in rec.path
-    ]
-    return render(
-        request,
-        "decisions/aid_check.html",
-        {"rec": rec, "rows": rows, "pack": pack, "subject": subject, "flow": flow},
-    )
-
-
 @require_http_methods(["GET", "POST"])
 def aid_record(request: HttpRequest) -> HttpResponse:
-    """Record the decision: share or not share, equally complete."""
-    flow = _flow(request)
+    """The recommendation with its reasons and the answers (each with "Change"), above the
+    record form: share or not share, equally complete. A decision in a flow started from a
+    request answers that request in the same transaction."""
+    flow = flow_get(request)
     subject = _require_flow_allowed(request, flow)
     supersedes = _flow_supersedes(request, flow)
     pack, rec = _recommendation(request, flow)
     if rec is None:
-        return redirect("decisions:aid_question")
+        return redirect("decisions:aid_answers")
     user = request.user
     agency = user.agency
     today = clock.today()
@@ -223,6 +234,7 @@ def aid_record(request: HttpRequest) -> HttpResponse:
         duty=rec.duty_to_share_in_force,
         level_from_aid=pack.item("levels_of_need", rec.level_of_need or "") is not None,
     )
+    answering_ref = flow_answering(flow)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         by_pk = {str(c.pk): c for c in on_file}
@@ -246,9 +258,19 @@ def aid_record(request: HttpRequest) -> HttpResponse:
             "more_detrimental_reasoning": data.get("more_detrimental_reasoning", ""),
             "advice_requests": [a for a in advice if str(a.pk) in data.get("advice_requests", [])],
         }
+        answered = None
         try:
             if supersedes is not None:
                 decision = services.decision_supersede(actor=user, decision=supersedes, **fields)
+            elif answering_ref is not None:
+                decision, answered = services.decision_record_answering(
+                    actor=user,
+                    subject=subject,
+                    anonymised=subject is None,
+                    answering_kind=answering_ref[0],
+                    answering_id=answering_ref[1],
+                    **fields,
+                )
             else:
                 decision = services.decision_record(
                     actor=user, subject=subject, anonymised=subject is None, **fields
@@ -256,12 +278,27 @@ def aid_record(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            request.session.pop(SESSION_KEY, None)
-            return redirect("decisions:detail", decision_id=decision.pk)
+            flow_end(request)
+            if answered is None:
+                return redirect("decisions:detail", decision_id=decision.pk)
+            messages.success(request, answered.message)
+            return redirect(answered.next_url or reverse("decisions:detail", args=[decision.pk]))
+    rows = [
+        (pack.questions[s.question], pack.questions[s.question].option(s.answer)) for s in rec.path
+    ]
     return render(
         request,
         "decisions/aid_record.html",
-        {"form": form, "rec": rec, "pack": pack, "subject": subject, "supersedes": supersedes},
+        {
+            "form": form,
+            "rec": rec,
+            "rows": rows,
+            "pack": pack,
+            "subject": subject,
+            "supersedes": supersedes,
+            "answering": answering_ref is not None,
+        },
+        status=422 if form.errors else 200,
     )
 
 
@@ -322,6 +359,7 @@ def decision_detail(request: HttpRequest, decision_id: str) -> HttpResponse:
         request,
         "decisions/detail.html",
         {
+            "banners": [str(message) for message in messages.get_messages(request)],
             "decision": decision,
             "text": text,
             "subject_name": subject_name,
@@ -345,15 +383,13 @@ def decision_supersede(request: HttpRequest, decision_id: str) -> HttpResponse:
     """Start correcting a decision: the aid runs again for the same child."""
     decision = get_decision_for(request.user, decision_id)
     require(request.user, Action.DECISION_SUPERSEDE, decision)
-    _save_flow(
+    flow_start(
         request,
-        {
-            "subject": str(decision.subject_id) if decision.subject_id else None,
-            "answers": dict(decision.answers),
-            "supersedes": str(decision.pk),
-        },
+        subject_id=str(decision.subject_id) if decision.subject_id else None,
+        answers=dict(decision.answers),
+        supersedes_id=str(decision.pk),
     )
-    return redirect("decisions:aid_check")
+    return redirect("decisions:aid_record")
 
 
 @require_http_methods(["GET", "POST"])

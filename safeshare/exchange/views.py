@@ -12,6 +12,7 @@ import datetime
 import json
 import uuid
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -33,7 +34,8 @@ from safeshare.agencies.models import Agency
 from safeshare.core import clock
 from safeshare.core.errors import Forbidden
 from safeshare.core.paging import answers_bad_page, paginate
-from safeshare.exchange import forms, integrity, selectors, services
+from safeshare.decisions.flow import flow_start
+from safeshare.exchange import answering, forms, integrity, selectors, services
 from safeshare.exchange.models import ViewChannel
 from safeshare.exchange.selectors_consent import share_consent
 from safeshare.exchange.services.referrals import CONSENT_REASONS
@@ -183,7 +185,6 @@ def _request_context(request: HttpRequest, found, **extra) -> dict:
         "labels": selectors.RequestStatus.LABELS,
         "may_withdraw": can(request.user, Action.REQUEST_WITHDRAW, found),
         "withdraw_form": forms.RequestWithdrawForm(),
-        "decision_aid_url": _decision_aid_url(),
         "accepted": can(request.user, Action.REQUEST_ANSWER, found)
         and person_relation(request.user, found.subject) == Relation.OWN_AGENCY,
         **extra,
@@ -212,15 +213,21 @@ def request_answer(request: HttpRequest, request_id: str) -> HttpResponse:
 
 @require_POST
 def request_accept(request: HttpRequest, request_id: str) -> HttpResponse:
-    """Take the request on, so the child is in your agency's scope for the decision aid."""
+    """Take the request on (the child comes into your agency's scope) and start the decision
+    aid about the request's child; the decision recorded there answers this request."""
     found = get_request_for(request.user, request_id)
     require(request.user, Action.REQUEST_ANSWER, found)
     try:
         services.request_accept(actor=request.user, request=found)
     except ValidationError:
-        pass  # no longer open: the page shows the status
-    aid = _decision_aid_url()
-    return redirect(aid) if aid else redirect("exchange:request_detail", request_id=found.pk)
+        # No longer open: the page shows the status.
+        return redirect("exchange:request_detail", request_id=found.pk)
+    flow_start(
+        request,
+        subject_id=str(found.subject_id),
+        answering=(answering.REQUEST, str(found.pk)),
+    )
+    return redirect("decisions:aid_answers")
 
 
 @require_POST
@@ -286,24 +293,47 @@ def _decision_for_share(request: HttpRequest, decision_id: str):
     return decision
 
 
+def _share_send_form(request: HttpRequest, decision, data=None) -> forms.ShareSendForm:
+    """Recipients: the agencies the decision names, else any other agency."""
+    named = [(str(a.pk), a.name) for a in decision.recipient_agencies.order_by("name")]
+    return forms.ShareSendForm(data, agencies=named or _other_agencies(request))
+
+
+def _share_builder(
+    request: HttpRequest, decision, *, form=None, item_form=None, status: int = 200
+) -> HttpResponse:
+    """The share builder: the items selected so far, the form to add one more, and who
+    receives it, all on one page."""
+    return render(
+        request,
+        "exchange/share_new.html",
+        {
+            "banners": [str(message) for message in messages.get_messages(request)],
+            "form": form or _share_send_form(request, decision),
+            "item_form": item_form or forms.ItemForm(),
+            "decision": decision,
+            "items": _draft_items(request, decision),
+            "identity": read_identity(decision.subject) if decision.subject else None,
+        },
+        status=status,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def share_new(request: HttpRequest, decision_id: str) -> HttpResponse:
     """Build a share from a decision to share: the selected items, recipient, window, kind."""
     decision = _decision_for_share(request, decision_id)
-    items = _draft_items(request, decision)
-    named = [(str(a.pk), a.name) for a in decision.recipient_agencies.order_by("name")]
-    form = forms.ShareSendForm(
-        request.POST if request.method == "POST" else None,
-        agencies=named or _other_agencies(request),
-    )
-    if request.method == "POST" and form.is_valid():
+    if request.method != "POST":
+        return _share_builder(request, decision)
+    form = _share_send_form(request, decision, request.POST)
+    if form.is_valid():
         data = form.cleaned_data
         try:
             share = services.share_send(
                 actor=request.user,
                 decision=decision,
                 kind=data["kind"],
-                items=[_item_draft(item) for item in items],
+                items=[_item_draft(item) for item in _draft_items(request, decision)],
                 recipients=[
                     services.RecipientDraft(
                         agency=Agency.objects.filter(pk=data["recipient"]).first()
@@ -320,17 +350,7 @@ def share_new(request: HttpRequest, decision_id: str) -> HttpResponse:
             _drafts(request).pop(str(decision.pk), None)
             request.session.modified = True
             return redirect("exchange:share_detail", share_id=share.pk)
-    return render(
-        request,
-        "exchange/share_new.html",
-        {
-            "form": form,
-            "decision": decision,
-            "items": items,
-            "identity": read_identity(decision.subject) if decision.subject else None,
-        },
-        status=422 if form.errors else 200,
-    )
+    return _share_builder(request, decision, form=form, status=422)
 
 
 def _item_draft(item: dict) -> services.ItemDraft:
@@ -348,27 +368,23 @@ def _item_draft(item: dict) -> services.ItemDraft:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_POST
 def share_item_add(request: HttpRequest, decision_id: str) -> HttpResponse:
-    """Select one more item to send (one question set per page)."""
+    """Select one more item to send; back to the builder, with the item listed or with the
+    errors beside the item's fields."""
     decision = _decision_for_share(request, decision_id)
-    form = forms.ItemForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+    item_form = forms.ItemForm(request.POST)
+    if item_form.is_valid():
+        data = dict(item_form.cleaned_data)
         data["dated_on"] = data["dated_on"].isoformat()
         try:
             services.share_item_check(item=_item_draft(data))
         except ValidationError as error:
-            form.add_service_errors(error)
+            item_form.add_service_errors(error)
         else:
             _save_draft_items(request, decision, [*_draft_items(request, decision), data])
             return redirect("exchange:share_new", decision_id=decision.pk)
-    return render(
-        request,
-        "exchange/share_item_add.html",
-        {"form": form, "decision": decision},
-        status=422 if form.errors else 200,
-    )
+    return _share_builder(request, decision, item_form=item_form, status=422)
 
 
 @require_POST

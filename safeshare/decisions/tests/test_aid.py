@@ -8,7 +8,14 @@ from django.core.exceptions import ValidationError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from safeshare.decisions.aid import IncompleteAnswers, next_question, recommend
+from safeshare.decisions.aid import (
+    IncompleteAnswers,
+    asked_only_if,
+    first_question,
+    next_question,
+    question_graph,
+    recommend,
+)
 from safeshare.decisions.packs import OUTCOMES, Pack, Provision, get_pack
 
 AS_AT = datetime.date(2026, 11, 25)
@@ -260,3 +267,46 @@ def test_provision_dates_decide_what_is_in_force():
         for i in CURRENT.available("lawful_bases", as_at=AS_AT, agency_type="commissioned_service")
     }
     assert "recognised_legitimate_interest" in codes
+
+
+@pytest.mark.parametrize("pack", [SEED, CURRENT, CURRENT_DUTY], ids=lambda p: p.id)
+def test_the_question_graph_is_the_walk_the_aid_takes(pack):
+    """Following the graph from the first question with any answers asks exactly the
+    questions `next_question` asks, so the one-page form and the walk agree."""
+    graph = question_graph(pack, as_at=AS_AT)
+    assert list(graph) == [q for q in pack.questions if q in graph]  # the pack's order
+    for answers, _ in PATHS:
+        given: dict[str, str] = {}
+        qid = first_question(pack, as_at=AS_AT)
+        while qid is not None:
+            assert next_question(pack, given, as_at=AS_AT).id == qid
+            code = answers.get(qid, REASON)
+            if code == REASON:
+                code = pack.questions[qid].options[0].code
+            given[qid] = code
+            qid = graph[qid][code]
+        assert next_question(pack, given, as_at=AS_AT) is None
+
+
+def test_the_duty_question_is_on_the_graph_only_once_in_force():
+    assert "more_detrimental" not in question_graph(CURRENT, as_at=AS_AT)
+    assert question_graph(CURRENT, as_at=AS_AT)["public_interest"]["no"] is None
+    duty = question_graph(CURRENT_DUTY, as_at=AS_AT)
+    assert duty["public_interest"]["no"] == "more_detrimental"
+    said = asked_only_if(CURRENT_DUTY, as_at=AS_AT)["more_detrimental"]
+    assert said == (
+        "Answer if you answered 'No' to 'Is there a sufficient public interest to share "
+        "the information without consent?'."
+    )
+
+
+def test_hints_name_every_answer_that_leads_to_a_question():
+    said = asked_only_if(CURRENT, as_at=AS_AT)
+    assert "purpose" not in said  # the first question is always asked
+    assert said["public_interest"] == (
+        "Answer if you answered 'Consent was refused' to 'Has consent to share been given?'"
+        " or 'Why should consent not be sought?'."
+    )
+    assert said["consent_safeguarding"] == (
+        "Answer if you answered 'Yes' to 'Is the information confidential?'."
+    )

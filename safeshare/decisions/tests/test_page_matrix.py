@@ -14,6 +14,7 @@ from django.test import Client
 from safeshare.access.actions import Relation
 from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import staff
+from safeshare.decisions.flow import SESSION_KEY
 from safeshare.decisions.tests.helpers import SHARE_WITH_CONSENT
 from safeshare.decisions.tests.test_api_matrix import (  # noqa: F401
     CASE,
@@ -29,7 +30,6 @@ from safeshare.decisions.tests.test_api_matrix import (  # noqa: F401
     records,
     world,
 )
-from safeshare.decisions.views import SESSION_KEY
 from safeshare.web.testing import sign_in_verified
 
 pytestmark = pytest.mark.django_db
@@ -37,9 +37,9 @@ pytestmark = pytest.mark.django_db
 MATRIX_PAGES = {
     "decisions:list",
     "decisions:aid_start",
+    "decisions:aid_answers",
     "decisions:aid_question",
     "decisions:aid_change",
-    "decisions:aid_check",
     "decisions:aid_record",
     "decisions:departures",
     "decisions:advice_list",
@@ -87,14 +87,14 @@ PAGES = {
         lambda r: "/decisions/aid/",
         lambda role, rel: 200 if role in {P, DSL} and rel != NONE else 403,
     ),
-    # Every question is answered, so the next-question page goes on to check answers.
+    "decisions:aid_answers": ("get", lambda r: "/decisions/aid/answers/", aid_flow),
+    # Every question is answered, so the next-question page goes on to the record page.
     "decisions:aid_question": (
         "get",
         lambda r: "/decisions/aid/question/",
         lambda role, rel: aid_flow(role, rel, success=302),
     ),
     "decisions:aid_change": ("get", lambda r: "/decisions/aid/question/purpose/", aid_flow),
-    "decisions:aid_check": ("get", lambda r: "/decisions/aid/check/", aid_flow),
     "decisions:aid_record": ("get", lambda r: "/decisions/aid/record/", aid_flow),
     "decisions:departures": ("get", lambda r: "/decisions/departures/", listing),
     "decisions:advice_list": ("get", lambda r: "/decisions/advice/", listing),
@@ -169,7 +169,7 @@ def test_page_matrix(page, role, world):  # noqa: F811
 def test_aid_pages_without_a_decision_in_progress_are_not_found(world):  # noqa: F811
     client = Client()
     sign_in_verified(client, world["author_home"])
-    for path in ("/decisions/aid/question/", "/decisions/aid/check/", "/decisions/aid/record/"):
+    for path in ("/decisions/aid/answers/", "/decisions/aid/question/", "/decisions/aid/record/"):
         assert client.get(path).status_code == 404
 
 
@@ -188,6 +188,7 @@ def test_no_personal_data_in_aid_urls(world):  # noqa: F811
     user = world["author_home"]
     recs = records(world, OWN, staff(DSL, agency=world["home"]))
     client = client_with_flow(user, recs["child"])
-    page = client.get("/decisions/aid/check/").content.decode()
+    page = client.get("/decisions/aid/answers/").content.decode()
     assert str(recs["child"].pk) not in page
+    assert "/decisions/aid/" in page
     assert DPO and PO  # roles exercised by the matrix above

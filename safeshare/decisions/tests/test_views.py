@@ -1,14 +1,20 @@
 """Walking the decision aid in the browser, one question per page, to a recorded decision."""
 
+import html
+
 import pytest
+from django.contrib.staticfiles import finders
 from django.test import Client
 
 from safeshare.access.tests.helpers import person_for
 from safeshare.agencies.models import AgencyType, Role
 from safeshare.agencies.tests.factories import AgencyFactory, staff
-from safeshare.decisions import selectors, services
+from safeshare.core import clock
+from safeshare.decisions import aid, selectors, services
+from safeshare.decisions.flow import SESSION_KEY
 from safeshare.decisions.models import Decision, DecisionReview, ProtocolPackChoice
 from safeshare.decisions.tests.helpers import (
+    NOT_SHARE_EARLY_HELP,
     SHARE_WITH_CONSENT,
     SHARE_WITHOUT_CONSENT,
     latest_entry,
@@ -31,28 +37,42 @@ def signed_in(user) -> Client:
 
 
 def walk(client, child, answers):
+    """Choose the child, answer every question on one page, land on the record page."""
     response = client.post("/decisions/aid/", {"about": str(child.pk)})
-    assert response.status_code == 302 and response["Location"] == "/decisions/aid/question/"
+    assert response.status_code == 302 and response["Location"] == "/decisions/aid/answers/"
+    page = client.get("/decisions/aid/answers/").content.decode()
+    for question, answer in answers.items():
+        assert f'name="{question}" type="radio" value="{answer}"' in page, question
+    response = client.post("/decisions/aid/answers/", answers)
+    assert response.status_code == 302 and response["Location"] == "/decisions/aid/record/"
+    return client.get("/decisions/aid/record/")
+
+
+def walk_one_by_one(client, child, answers):
+    """The same, one question per page (for those who prefer it)."""
+    client.post("/decisions/aid/", {"about": str(child.pk)})
     for question, answer in answers.items():
         page = client.get("/decisions/aid/question/")
         assert page.status_code == 200, question
         assert f'name="answer" type="radio" value="{answer}"' in page.content.decode(), question
         response = client.post("/decisions/aid/question/", {"answer": answer})
         assert response.status_code == 302
-    assert response["Location"] == "/decisions/aid/check/"
-    return client.get("/decisions/aid/check/")
+    assert response["Location"] == "/decisions/aid/record/"
+    return client.get("/decisions/aid/record/")
 
 
 def test_walk_the_aid_and_record_a_decision_to_share(author):
     child = person_for(author)
     recipient = AgencyFactory(agency_type=AgencyType.CHILDRENS_TRUST)
     client = signed_in(author)
-    check = walk(client, child, SHARE_WITHOUT_CONSENT)
-    body = check.content.decode()
-    assert "Check your answers" in body and "Recommendation: Share without consent" in body
-    assert str(child.pk) not in check.request["PATH_INFO"]
-    form = client.get("/decisions/aid/record/")
-    assert form.status_code == 200
+    form = walk(client, child, SHARE_WITHOUT_CONSENT)
+    body = form.content.decode()
+    assert form.status_code == 200 and "Record your decision" in body
+    assert "Recommendation: Share without consent" in body
+    # The answers, each with a way to change it, sit above the record form.
+    assert 'href="/decisions/aid/question/public_interest/"' in body
+    assert body.index("Recommendation:") < body.index('name="outcome"')
+    assert str(child.pk) not in form.request["PATH_INFO"]
     response = client.post(
         "/decisions/aid/record/",
         {
@@ -85,7 +105,7 @@ def test_record_form_shows_service_errors_beside_fields_and_writes_nothing(autho
     response = client.post(
         "/decisions/aid/record/", {"outcome": "share", "consent_state": "not_sought"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     body = response.content.decode()
     assert "There is a problem" in body
     assert 'href="#id_lawful_basis"' in body and 'href="#id_purpose"' in body
@@ -95,14 +115,65 @@ def test_record_form_shows_service_errors_beside_fields_and_writes_nothing(autho
 def test_changing_an_answer_drops_answers_off_the_new_path(author):
     child = person_for(author)
     client = signed_in(author)
-    walk(client, child, SHARE_WITH_CONSENT)
-    client.post("/decisions/aid/question/purpose/", {"answer": "no"})
-    check = client.get("/decisions/aid/check/").content.decode()
-    assert "Recommendation: Do not share" in check
-    assert "Has consent to share been given?" not in check
-    # The way on is a link, so the record page's address carries no stray "?".
-    assert 'href="/decisions/aid/record/"' in check
-    assert 'method="get"' not in check
+    walk_one_by_one(client, child, SHARE_WITH_CONSENT)
+    response = client.post("/decisions/aid/question/purpose/", {"answer": "no"})
+    assert response["Location"] == "/decisions/aid/record/"
+    record = client.get("/decisions/aid/record/").content.decode()
+    assert "Recommendation: Do not share" in record
+    assert "Has consent to share been given?" not in record
+    assert client.session[SESSION_KEY]["answers"] == {"purpose": "no"}
+
+
+def test_questions_asked_after_certain_answers_say_so_from_the_pack_graph(author):
+    client = signed_in(author)
+    client.post("/decisions/aid/", {"about": str(person_for(author).pk)})
+    page = html.unescape(client.get("/decisions/aid/answers/").content.decode())
+    pack = selectors.pack_in_force()
+    for question in aid.question_graph(pack, as_at=clock.today()):
+        assert f'name="{question}"' in page, question
+    assert "Answer if you answered 'Yes' to 'Is the information confidential?'." in page
+    assert (
+        "Answer if you answered 'Early Help, level 1', 'Early Help, level 2' or "
+        "'Early Help, level 3' to 'What is the child's level of need?'."
+    ) in page
+    # The s16LA question needs a provision not yet in force: passed by, not shown.
+    assert pack.questions["more_detrimental"].requires_provision
+    assert 'name="more_detrimental"' not in page
+    assert "decisions/aid-answers.js" in page and "data-aid-graph" in page
+    assert finders.find("decisions/aid-answers.js") is not None
+
+
+def test_answers_off_the_path_are_dropped_not_stored(author):
+    client = signed_in(author)
+    client.post("/decisions/aid/", {"about": str(person_for(author).pk)})
+    # Early Help: the safeguarding questions are not on the path, whatever was ticked.
+    off_path = {"confidential": "yes", "consent_safeguarding": "given"}
+    response = client.post("/decisions/aid/answers/", {**NOT_SHARE_EARLY_HELP, **off_path})
+    assert response.status_code == 302 and response["Location"] == "/decisions/aid/record/"
+    assert client.session[SESSION_KEY]["answers"] == NOT_SHARE_EARLY_HELP
+    # The s16LA question is passed by (not in force), as one question per page does.
+    record = client.get("/decisions/aid/record/").content.decode()
+    assert "Recommendation: Do not share" in record
+    # Coming back, the answers kept are shown ticked.
+    page = client.get("/decisions/aid/answers/").content.decode()
+    assert 'name="consent_early_help" type="radio" value="refused" checked' in page
+    assert 'name="confidential" type="radio" value="yes" checked' not in page
+
+
+def test_an_unanswered_question_on_the_path_is_named_and_nothing_is_kept(author):
+    client = signed_in(author)
+    client.post("/decisions/aid/", {"about": str(person_for(author).pk)})
+    partial = {k: v for k, v in SHARE_WITH_CONSENT.items() if k != "confidential"}
+    response = client.post("/decisions/aid/answers/", partial)
+    assert response.status_code == 422
+    page = html.unescape(response.content.decode())
+    assert "There is a problem" in page
+    assert 'href="#id_confidential"' in page
+    assert "Select an answer to 'Is the information confidential?'" in page
+    assert client.session[SESSION_KEY]["answers"] == {}
+    bad = client.post("/decisions/aid/answers/", {**SHARE_WITH_CONSENT, "purpose": "perhaps"})
+    assert bad.status_code == 422 and 'href="#id_purpose"' in bad.content.decode()
+    assert client.session[SESSION_KEY]["answers"] == {}
 
 
 def test_decision_not_to_share_walk_and_review_of_a_departure(author):
@@ -138,7 +209,9 @@ def test_correcting_a_decision_keeps_the_old_one_readable(author):
     first = services.decision_record(actor=author, subject=child, **not_share_fields())
     client = signed_in(author)
     response = client.post(f"/decisions/{first.pk}/correct/")
-    assert response["Location"] == "/decisions/aid/check/"
+    assert response["Location"] == "/decisions/aid/record/"
+    record = client.get("/decisions/aid/record/").content.decode()
+    assert "You are correcting an earlier decision" in record
     response = client.post(
         "/decisions/aid/record/",
         {

@@ -19,6 +19,7 @@ from safeshare.exchange.tests.test_api_matrix import (  # noqa: F401
     _records,
     world,
 )
+from safeshare.exchange.tests.test_views import _item_post
 from safeshare.web.testing import sign_in_verified
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,12 @@ def _share_new(role, relation):
     if relation in (OTHER, NONE):
         return 404
     return 200 if role in ACT else 403
+
+
+def _share_draft_post(role, relation):
+    """Adding or removing an item goes back to the builder where the builder opens."""
+    expected = _share_new(role, relation)
+    return 302 if expected == 200 else expected
 
 
 def _person_page(allowed):
@@ -91,15 +98,15 @@ PAGES = {
     ),
     "exchange:share_item_add": (
         lambda r: f"/exchange/shares/new/{r['decision'].pk}/item/",
-        "get",
-        None,
-        _share_new,
+        "post",
+        lambda r: _item_post("Attendance fell this term"),
+        _share_draft_post,
     ),
     "exchange:share_item_remove": (
         lambda r: f"/exchange/shares/new/{r['decision'].pk}/item/1/remove/",
         "post",
         lambda r: {},
-        lambda role, rel: {200: 302}.get(_share_new(role, rel), _share_new(role, rel)),
+        _share_draft_post,
     ),
     "exchange:share_detail": (
         lambda r: f"/exchange/shares/{r['share'].pk}/",

@@ -2,6 +2,7 @@
 selected items), raise and answer requests, refer to the front door."""
 
 import datetime
+import html
 
 import pytest
 import time_machine
@@ -13,9 +14,20 @@ from safeshare.access.tests.helpers import person_for
 from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import AgencyFactory, staff
 from safeshare.core import clock
+from safeshare.decisions.flow import SESSION_KEY
+from safeshare.decisions.models import Decision
+from safeshare.decisions.tests.helpers import SHARE_WITHOUT_CONSENT
 from safeshare.exchange import services
-from safeshare.exchange.models import InformationRequest, Referral, Share, ShareItem, ShareView
+from safeshare.exchange.models import (
+    InformationRequest,
+    Referral,
+    RequestResponse,
+    Share,
+    ShareItem,
+    ShareView,
+)
 from safeshare.exchange.tests.helpers import decision_for, last_entry, raise_request, send
+from safeshare.ledger.models import Entry
 from safeshare.people.identity import read_identity
 from safeshare.web.testing import sign_in_verified
 
@@ -221,6 +233,7 @@ def test_item_disclosing_a_protected_identity_needs_a_reason_on_the_page(w):
     )
     assert response.status_code == 422
     page = response.content.decode()
+    assert "Share only what is needed" in page and 'action="/exchange/shares/new/' in page
     assert "Enter why the recipient needs the protected person" in page
     assert 'href="#id_disclosure_reason"' in page
 
@@ -245,3 +258,94 @@ def test_onward_disclosure_through_pages(w):
     assert last_entry().kind == "onward.answered"
     assert "Share" in asker.get(detail).content.decode()
     assert asker.post(detail, {"decision": str(decision.pk)}).status_code == 403
+
+
+SHARE_RECORD = {
+    "outcome": "share",
+    "purpose": "To help the school decide on a referral",
+    "rationale": "The school needs our history",
+    "information_considered": "Our records this year",
+    "lawful_basis": "public_task",
+    "special_category_condition": "safeguarding_children_and_individuals_at_risk",
+    "statutory_gateways": ["children_act_1989_s47"],
+    "consent_state": "not_sought",
+    "consent_not_sought_reason": "increased_risk_of_significant_harm",
+    "safeguarding_reason": "reasonable_cause_significant_harm",
+}
+
+
+def _take_on_and_answer(w):
+    """The asked agency takes the request on and answers every question of the aid."""
+    asked = raise_request(w["sender"], w["child"], w["other"])
+    client = client_for(w["recipient"])
+    response = client.post(f"/exchange/requests/{asked.pk}/accept/")
+    assert response.status_code == 302 and response["Location"] == "/decisions/aid/answers/"
+    flow = client.session[SESSION_KEY]
+    assert flow["subject"] == str(w["child"].pk)
+    assert flow["answering"] == ["request", str(asked.pk)]
+    response = client.post("/decisions/aid/answers/", SHARE_WITHOUT_CONSENT)
+    assert response["Location"] == "/decisions/aid/record/"
+    return asked, client
+
+
+def test_a_decision_to_share_from_a_request_answers_it_and_opens_the_share_builder(w):
+    asked, client = _take_on_and_answer(w)
+    record = client.get("/decisions/aid/record/").content.decode()
+    assert "will answer the information request you took on" in record
+    response = client.post(
+        "/decisions/aid/record/", {**SHARE_RECORD, "recipient_agencies": [str(w["home"].pk)]}
+    )
+    decision = Decision.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/exchange/shares/new/{decision.pk}/"
+    assert RequestResponse.objects.get(request=asked).decision == decision
+    kinds = list(Entry.objects.order_by("seq").values_list("kind", flat=True))
+    assert kinds[-2:] == ["decision.recorded", "request.answered"]
+    builder = client.get(response["Location"]).content.decode()
+    assert f"Decision recorded. It answers the request from {w['home'].name}." in html.unescape(
+        builder
+    )
+    assert "govuk-notification-banner--success" in builder
+    assert SESSION_KEY not in client.session
+
+
+def test_a_decision_not_to_share_from_a_request_answers_it_and_shows_the_decision(w):
+    asked, client = _take_on_and_answer(w)
+    response = client.post(
+        "/decisions/aid/record/",
+        {
+            "outcome": "not_share",
+            "purpose": "To help the school decide on a referral",
+            "rationale": "Nothing we hold bears on the concern",
+            "information_considered": "Our records this year",
+            "consent_state": "not_sought",
+            "consent_not_sought_reason": "increased_risk_of_significant_harm",
+        },
+    )
+    decision = Decision.objects.get()
+    assert response["Location"] == f"/decisions/{decision.pk}/"
+    assert RequestResponse.objects.get(request=asked).decision == decision
+    page = html.unescape(client.get(response["Location"]).content.decode())
+    assert f"It answers the request from {w['home'].name}." in page
+
+
+def test_a_request_withdrawn_meanwhile_records_no_decision(w):
+    asked, client = _take_on_and_answer(w)
+    services.request_withdraw(actor=w["sender"], request=asked, reason="no_longer_needed")
+    before = last_entry().seq
+    response = client.post(
+        "/decisions/aid/record/", {**SHARE_RECORD, "recipient_agencies": [str(w["home"].pk)]}
+    )
+    assert response.status_code == 422
+    assert "This request has been withdrawn." in response.content.decode()
+    assert not Decision.objects.exists() and not RequestResponse.objects.exists()
+    assert last_entry().seq == before
+
+
+def test_a_closed_request_is_not_taken_on_and_starts_no_decision(w):
+    asked = raise_request(w["sender"], w["child"], w["other"])
+    services.request_withdraw(actor=w["sender"], request=asked, reason="no_longer_needed")
+    client = client_for(w["recipient"])
+    response = client.post(f"/exchange/requests/{asked.pk}/accept/")
+    assert response["Location"] == f"/exchange/requests/{asked.pk}/"
+    assert SESSION_KEY not in client.session

@@ -5,8 +5,15 @@ sessions, as on their own computers), runs axe-core on every screen it
 reaches and counts the screens and the seconds. `Walk.finish()` asserts that
 no page loaded without being checked, so a click that lands somewhere
 unexpected cannot slip past the accessibility check.
+
+With `javascript=False` every person's browser runs no page script, as with
+JavaScript turned off. Playwright's `evaluate` still runs there, but timers
+never fire, so `axe.run` (which waits on them) cannot finish in such a page:
+axe checks a copy of the screen instead, the served HTML as the browser
+parsed it, less its scripts, in a separate page that runs only axe.
 """
 
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -18,12 +25,24 @@ from safeshare.agencies.tests.factories import PASSWORD
 from safeshare.web.testing import totp_device
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.DOTALL | re.IGNORECASE)
 
 
-def assert_accessible(page: Page, base_url: str) -> None:
-    """Run axe-core (served by the app, as the CSP allows) for WCAG 2.x A and AA."""
-    page.add_script_tag(url=f"{base_url}/static/axe/axe.min.js")
-    result = page.evaluate(
+def assert_accessible(page: Page, base_url: str, *, checker: Page | None = None) -> None:
+    """Run axe-core (served by the app, as the CSP allows) for WCAG 2.x A and AA.
+
+    Given a `checker` page (JavaScript on), axe runs there on a copy of `page`
+    without its scripts: for a page whose own scripts are off.
+    """
+    target = page
+    if checker is not None:
+        copy = SCRIPT.sub("", page.content()).replace(
+            "<head>", f'<head><base href="{page.url}">', 1
+        )
+        checker.set_content(copy, wait_until="load")
+        target = checker
+    target.add_script_tag(url=f"{base_url}/static/axe/axe.min.js")
+    result = target.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
     )
     violations = [
@@ -57,6 +76,7 @@ class Walk:
 
     browser: Browser
     base_url: str
+    javascript: bool = True
     screens: int = 0
     waited: float = 0.0
     visited: list[str] = field(default_factory=list)
@@ -64,12 +84,13 @@ class Walk:
     _loads: dict[int, int] = field(default_factory=dict)
     _checked: dict[int, int] = field(default_factory=dict)
     _pages: list[Page] = field(default_factory=list)
+    _checker: Page | None = None
 
     # --- people and screens --------------------------------------------------------------
 
     def person(self) -> Page:
         """A new browser (context) for one person: own cookies, own session."""
-        page = self.browser.new_context().new_page()
+        page = self.browser.new_context(java_script_enabled=self.javascript).new_page()
         page.errors = []  # type: ignore[attr-defined]
         page.on("pageerror", lambda error: page.errors.append(str(error)))  # type: ignore[attr-defined]
         self._loads[id(page)] = 0
@@ -92,10 +113,18 @@ class Walk:
         assert self._loads[id(page)] == self._checked[id(page)] + 1, (
             f"{page.url}: expected one new page since {self.visited[-1:]}"
         )
-        assert_accessible(page, self.base_url)
+        assert_accessible(page, self.base_url, checker=self._axe_page())
         self.screens += 1
         self.visited.append(page.url.removeprefix(self.base_url))
         self._checked[id(page)] = self._loads[id(page)]
+
+    def _axe_page(self) -> Page | None:
+        """With page scripts off, the one page (scripts on) where axe checks copies."""
+        if self.javascript:
+            return None
+        if self._checker is None:
+            self._checker = self.browser.new_context().new_page()
+        return self._checker
 
     def goto(self, page: Page, path: str, **expect) -> None:
         page.goto(f"{self.base_url}{path}")
