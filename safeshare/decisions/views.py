@@ -307,12 +307,12 @@ def aid_record(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------------------
 
 
-@answers_bad_page
 def _may_decide(user: User) -> bool:
     """Whether to offer "Decide whether to share": only to roles that record decisions."""
     return can(user, Action.DECISION_RECORD, DecisionTarget(subject=None))
 
 
+@answers_bad_page
 def decision_list(request: HttpRequest) -> HttpResponse:
     """Your agency's decisions, newest first, a page at a time."""
     _require_case_role(request)
