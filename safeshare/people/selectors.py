@@ -10,7 +10,7 @@ import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from safeshare.agencies.models import Agency
 from safeshare.core import clock, crypto
@@ -96,11 +96,16 @@ def people_for_agency(
     *, queryset: QuerySet[Person], agency: Agency, include_ended: bool = False
 ) -> QuerySet[Person]:
     """People the agency works with now (or ever, with ``include_ended``), newest first
-    (id breaks ties, so a paged list never skips or repeats a person)."""
-    involvement = Q(involvements__agency=agency)
+    (id breaks ties, so a paged list never skips or repeats a person).
+
+    A semi-join (EXISTS), not a join: a person is listed once however many
+    involvements match, with no DISTINCT over the wide encrypted rows, which
+    cost PostgreSQL most of the caseload's time (docs/performance.md).
+    """
+    involvements = Involvement.objects.filter(agency=agency, person=OuterRef("pk"))
     if not include_ended:
-        involvement &= Q(involvements__ended_on__isnull=True)
-    return queryset.filter(involvement).distinct().order_by("-created_at", "-id")
+        involvements = involvements.filter(ended_on__isnull=True)
+    return queryset.filter(Exists(involvements)).order_by("-created_at", "-id")
 
 
 def relationships_for_person(
