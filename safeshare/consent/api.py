@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
 
 from safeshare.access.actions import Action
 from safeshare.access.fetch import get_person_for
@@ -40,6 +41,7 @@ from safeshare.consent.models import (
 )
 from safeshare.core import clock
 from safeshare.core.errors import Errors, add_error, raise_if
+from safeshare.core.paging import LimitOffset, Rows
 from safeshare.people.models import Person
 
 router = Router(tags=["consent"])
@@ -445,9 +447,10 @@ def consent_list(request, child_id: str):
 
 
 @router.get("/conflicts", response=list[ConflictOut], operation_id="consent_conflicts_open")
+@paginate(LimitOffset)
 def consent_conflicts_open(request):
     """Disagreements at your agency awaiting a safeguarding lead's guidance, oldest first."""
-    return [_conflict_out(c, guided=False) for c in selectors.conflicts_open(request.auth)]
+    return Rows(selectors.conflicts_open(request.auth), lambda c: _conflict_out(c, guided=False))
 
 
 @router.get("/conflicts/{conflict_id}", response=ConflictOut, operation_id="consent_conflict_get")
@@ -494,9 +497,13 @@ def consent_notice_record(request, payload: NoticeIn):
 
 
 @router.get("/notices/missing", response=list[PersonRefOut], operation_id="consent_notices_missing")
+@paginate(LimitOffset)
 def consent_notices_missing(request):
-    """People your agency works with who have no record of the notice, oldest first."""
-    return [{"id": p.pk, "kind": p.kind} for p in selectors.people_without_notice(request.auth)]
+    """People your agency works with who have no record of the notice, longest-waiting
+    first (by when your agency's involvement began)."""
+    return Rows(
+        selectors.people_without_notice(request.auth), lambda p: {"id": p.pk, "kind": p.kind}
+    )
 
 
 @router.get(

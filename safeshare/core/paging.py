@@ -13,6 +13,12 @@ slices; this module adds what every list page needs around it:
   never skips or repeats a row;
 - what the GOV.UK Pagination component needs ("Previous", "Next", page
   numbers) and the "Showing 51 to 100 of 3,301" text.
+
+API lists are bounded the django-ninja way: ``@paginate(LimitOffset)`` takes
+``limit`` (1 to 100, 50 unless given) and ``offset``, documented in the OpenAPI
+schema, and answers ``{"items": [...], "count": n}``. An operation returns
+``Rows(queryset, each)`` so ``each`` (which may open sealed text) runs on the
+page's rows only.
 """
 
 import functools
@@ -26,8 +32,13 @@ from django.core.paginator import InvalidPage, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from ninja import Field, Schema
+from ninja.pagination import LimitOffsetPagination
 
 PAGE_SIZE = 50
+API_MAX_LIMIT = 100
+# Far beyond any list, and small enough for every database's OFFSET.
+API_MAX_OFFSET = 1_000_000_000
 
 BAD_PAGE_TEMPLATE = "web/errors/bad_page.html"
 
@@ -190,3 +201,48 @@ def answers_bad_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
             return render(request, BAD_PAGE_TEMPLATE, {"error": error}, status=400)
 
     return wrapped
+
+
+@dataclass(frozen=True)
+class Rows:
+    """An API list: the rows in a total order, and how to show one of them."""
+
+    queryset: QuerySet
+    each: Callable[[Any], Any]
+
+
+class PageIn(Schema):
+    """Which part of an API list to return (the query parameters of every paged list)."""
+
+    limit: int = Field(
+        PAGE_SIZE,
+        ge=1,
+        le=API_MAX_LIMIT,
+        description=f"How many items to return: 1 to {API_MAX_LIMIT}, {PAGE_SIZE} if not set.",
+    )
+    offset: int = Field(
+        0,
+        ge=0,
+        le=API_MAX_OFFSET,
+        description="How many items of the list to skip before the first one returned.",
+    )
+
+
+class LimitOffset(LimitOffsetPagination):
+    """django-ninja's limit/offset paging with safeshare's bounds: ``limit`` 1 to
+    ``API_MAX_LIMIT`` (a larger one is refused as a 422 naming ``limit``, not cut
+    silently), ``PAGE_SIZE`` unless given; the list's order must end with id."""
+
+    Input = PageIn
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_limit=API_MAX_LIMIT, **kwargs)
+
+    def paginate_queryset(
+        self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any
+    ) -> Any:
+        rows = queryset if isinstance(queryset, Rows) else Rows(queryset, lambda row: row)
+        _require_total_order(rows.queryset)
+        page = super().paginate_queryset(rows.queryset, pagination, request, **params)
+        page[self.items_attribute] = [rows.each(row) for row in page[self.items_attribute]]
+        return page

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
 
 from safeshare.access.actions import Action
 from safeshare.access.fetch import get_person_for
@@ -19,6 +20,7 @@ from safeshare.access.rules.decisions import DecisionTarget
 from safeshare.agencies.models import Agency, User
 from safeshare.consent.models import Consent
 from safeshare.core import clock
+from safeshare.core.paging import LimitOffset, Rows
 from safeshare.decisions import aid, selectors, services
 from safeshare.decisions.models import AdviceRequest, Decision
 from safeshare.decisions.packs import Pack
@@ -405,9 +407,11 @@ def decisions_record(request, payload: DecisionIn):
 
 
 @router.get("/departures", response=list[DecisionSummaryOut], operation_id="decisions_departures")
+@paginate(LimitOffset)
 def decisions_departures(request):
-    """Decisions departing from the aid's recommendation that await your review."""
-    return [_summary(d) for d in selectors.decision_departures_awaiting_review(user=request.auth)]
+    """Decisions departing from the aid's recommendation that await your review, oldest
+    first."""
+    return Rows(selectors.decision_departures_awaiting_review(user=request.auth), _summary)
 
 
 @router.get(
@@ -415,12 +419,11 @@ def decisions_departures(request):
     response=list[DecisionSummaryOut],
     operation_id="decisions_list_for_person",
 )
+@paginate(LimitOffset)
 def decisions_list_for_person(request, person_id: str):
-    """Your agency's decisions about a person, superseded ones included."""
+    """Your agency's decisions about a person, newest first, superseded ones included."""
     person = get_person_for(request.auth, person_id)
-    return [
-        _summary(d) for d in selectors.decision_list_for_person(user=request.auth, person=person)
-    ]
+    return Rows(selectors.decision_list_for_person(user=request.auth, person=person), _summary)
 
 
 @router.get("/{decision_id}", response=DecisionOut, operation_id="decisions_get")
@@ -494,10 +497,11 @@ def decisions_advice_request(request, payload: AdviceIn):
 
 
 @advice_router.get("/awaiting", response=list[AdviceOut], operation_id="decisions_advice_awaiting")
+@paginate(LimitOffset)
 def decisions_advice_awaiting(request):
-    """Advice requests put to you and not yet answered."""
+    """Advice requests put to you and not yet answered, oldest first."""
     user = request.auth
-    return [_advice_out(user, a) for a in selectors.advice_awaiting_answer(user=user)]
+    return Rows(selectors.advice_awaiting_answer(user=user), lambda a: _advice_out(user, a))
 
 
 @advice_router.get("/{advice_id}", response=AdviceOut, operation_id="decisions_advice_get")

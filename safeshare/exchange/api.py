@@ -13,6 +13,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
 
 from safeshare.access.actions import Action
 from safeshare.access.fetch import get_person_for
@@ -25,6 +26,7 @@ from safeshare.access.fetch_exchange import (
 from safeshare.access.policy import require
 from safeshare.access.rules.exchange import ReferralTarget, RequestTarget, ShareSource
 from safeshare.agencies.models import Agency, User
+from safeshare.core.paging import LimitOffset, Rows
 from safeshare.exchange import selectors, services
 from safeshare.exchange.models import (
     HarmBasis,
@@ -165,25 +167,28 @@ def exchange_request_raise(request, payload: RequestIn):
 @requests_router.get(
     "/inbox", response=list[RequestSummaryOut], operation_id="exchange_requests_inbox"
 )
+@paginate(LimitOffset)
 def exchange_requests_inbox(request):
     """Requests other agencies made of yours, soonest due first, with their status."""
-    return [_request_summary(r) for r in selectors.requests_inbox(request.auth)]
+    return Rows(selectors.requests_inbox(request.auth), _request_summary)
 
 
 @requests_router.get(
     "/outbox", response=list[RequestSummaryOut], operation_id="exchange_requests_outbox"
 )
+@paginate(LimitOffset)
 def exchange_requests_outbox(request):
-    """Requests your agency made of others, with their status."""
-    return [_request_summary(r) for r in selectors.requests_outbox(request.auth)]
+    """Requests your agency made of others, soonest due first, with their status."""
+    return Rows(selectors.requests_outbox(request.auth), _request_summary)
 
 
 @requests_router.get(
     "/overdue", response=list[RequestSummaryOut], operation_id="exchange_requests_overdue"
 )
+@paginate(LimitOffset)
 def exchange_requests_overdue(request):
     """Unanswered requests past their due date, made by or of your agency."""
-    return [_request_summary(r) for r in selectors.requests_overdue(request.auth)]
+    return Rows(selectors.requests_overdue(request.auth), _request_summary)
 
 
 @requests_router.get("/{request_id}", response=RequestOut, operation_id="exchange_request_get")
@@ -436,20 +441,19 @@ def exchange_share_send(request, payload: ShareIn):
 
 
 @shares_router.get("/sent", response=list[ShareSummaryOut], operation_id="exchange_shares_sent")
+@paginate(LimitOffset)
 def exchange_shares_sent(request):
-    """Shares your agency sent (the sender's full record, whatever the window)."""
-    return [
-        _share_summary(s)
-        for s in selectors.shares_sent(request.auth).select_related("sender_agency")
-    ]
+    """Shares your agency sent, newest first (the sender's full record, whatever the window)."""
+    return Rows(selectors.shares_sent(request.auth).select_related("sender_agency"), _share_summary)
 
 
 @shares_router.get(
     "/received", response=list[ShareSummaryOut], operation_id="exchange_shares_received"
 )
+@paginate(LimitOffset)
 def exchange_shares_received(request):
-    """Shares open to you now as a recipient (no item content in the list)."""
-    return [_share_summary(s) for s in selectors.shares_received(request.auth)]
+    """Shares open to you now as a recipient, newest first (no item content in the list)."""
+    return Rows(selectors.shares_received(request.auth), _share_summary)
 
 
 @shares_router.get("/{share_id}", response=ShareOut, operation_id="exchange_share_get")

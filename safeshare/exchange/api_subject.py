@@ -10,6 +10,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
 
 from safeshare.access.actions import Action
 from safeshare.access.fetch_exchange import get_share_for
@@ -17,6 +18,7 @@ from safeshare.access.policy import can
 from safeshare.access.rules.subject_notifications import SubjectTarget, may_inform
 from safeshare.agencies.models import User
 from safeshare.core.errors import Forbidden
+from safeshare.core.paging import LimitOffset, Rows
 from safeshare.exchange import notify
 from safeshare.exchange.models import (
     InformedMethod,
@@ -119,11 +121,13 @@ def _told(share: Share, person_id: uuid.UUID | None):
 @router.get(
     "/open", response=list[SubjectTaskOut], operation_id="exchange_subject_notifications_open"
 )
+@paginate(LimitOffset)
 def exchange_subject_notifications_open(request):
-    """Shares your agency sent where nobody has yet recorded whether the family was told."""
+    """Shares your agency sent where nobody has yet recorded whether the family was told,
+    oldest first."""
     if not may_inform(request.auth) or request.auth.agency is None:
         raise Forbidden()
-    return [_task_out(share) for share in subject_tasks_open(request.auth)]
+    return Rows(subject_tasks_open(request.auth), _task_out)
 
 
 @router.post(

@@ -283,6 +283,6 @@ def test_lists_show_only_the_users_own_agency_records(operation, role, world):
         user = staff(role, agency=world["home"], active=relation != NONE)
         recs = records(world, relation)
         conflict(recs)
-        shown = {item[key] for item in call(two_factor_client(user)).json()}
+        shown = {item[key] for item in call(two_factor_client(user)).json()["items"]}
         sees = relation == OWN and role in CASE
         assert (str(recs["child"].pk) in shown) == sees, (relation, shown)

@@ -259,7 +259,7 @@ def test_a_recipient_agency_never_sees_the_senders_decision(world):
     recs = records(world, RECIPIENT, user)
     client = two_factor_client(user)
     listed = client.get(f"/api/v1/decisions/people/{recs['child'].id}")
-    assert listed.status_code == 200 and listed.json() == []
+    assert listed.status_code == 200 and listed.json() == {"items": [], "count": 0}
     hidden = client.get(f"/api/v1/decisions/{recs['decision'].id}")
     missing = client.get(f"/api/v1/decisions/{uuid.uuid4()}")
     assert hidden.status_code == missing.status_code == 404
@@ -414,4 +414,4 @@ def test_api_lists_use_a_constant_number_of_queries(path, world, django_assert_m
         add()
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
-    assert len(response.json()) == 5
+    assert len(response.json()["items"]) == response.json()["count"] == 5

@@ -161,9 +161,8 @@ def _post(user, share, body):
 
 def test_the_api_records_that_the_child_was_told(sent):
     client = two_factor_client(sent["author"])
-    assert [t["share_id"] for t in client.get("/api/v1/subject-notifications/open").json()] == [
-        str(sent["share"].pk)
-    ]
+    listed = client.get("/api/v1/subject-notifications/open").json()["items"]
+    assert [t["share_id"] for t in listed] == [str(sent["share"].pk)]
     response = _post(
         sent["author"],
         sent["share"],
@@ -179,7 +178,7 @@ def test_the_api_records_that_the_child_was_told(sent):
     assert body["informed_by_id"] == str(sent["author"].pk)
     assert body["method"] == "letter"
     assert last_entry().kind == "subject.informed"
-    assert client.get("/api/v1/subject-notifications/open").json() == []
+    assert client.get("/api/v1/subject-notifications/open").json() == {"items": [], "count": 0}
 
 
 @pytest.mark.parametrize(
@@ -213,11 +212,11 @@ def test_the_open_list_keeps_a_fixed_number_of_queries(sent, world, django_asser
     client = two_factor_client(sent["author"])
     client.get("/api/v1/subject-notifications/open")  # warm the session
     with django_assert_max_num_queries(12) as few:
-        assert len(client.get("/api/v1/subject-notifications/open").json()) == 1
+        assert len(client.get("/api/v1/subject-notifications/open").json()["items"]) == 1
     for _ in range(4):
         send(sent["author"], sent["child"], world["other"])
     with django_assert_max_num_queries(12) as many:
-        assert len(client.get("/api/v1/subject-notifications/open").json()) == 5
+        assert len(client.get("/api/v1/subject-notifications/open").json()["items"]) == 5
     assert len(many) == len(few)
 
 
