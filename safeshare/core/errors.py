@@ -17,10 +17,34 @@ class Forbidden(PermissionDenied):
     """The record is visible but the action is not allowed for this user."""
 
 
+# SQLSTATEs that mean "try again": the connection failed (08), the transaction
+# was rolled back for a conflict such as a deadlock (40), the server is short of
+# resources (53) or is shutting down or restarting (57P). A cancelled statement
+# (57014, a timeout) is not among them: the same statement would time out again.
+_RETRY_SQLSTATES = ("08", "40", "53", "57P")
+# SQLite's words for another writer holding the database.
+_SQLITE_BUSY = ("database is locked", "database table is locked")
+
+
 def is_database_unavailable(error: BaseException | None) -> bool:
-    """The database could not be reached or refused the work for now (lost connection,
-    server restarting, SQLite busy): a 503 to try again, not a fault in the request."""
-    return isinstance(error, OperationalError | InterfaceError)
+    """The database could not be reached or asked us to try again: a 503, not a fault.
+
+    Only for what passes by itself: a lost or refused connection (PostgreSQL
+    gives no SQLSTATE then), a deadlock or serialization failure, a server
+    restarting, SQLite busy. A permanent fault that Django also reports as an
+    OperationalError (a missing table, too many variables) stays a 500.
+    """
+    if isinstance(error, InterfaceError):  # the connection was already closed
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    cause = error.__cause__
+    if cause is None:
+        return False
+    if type(cause).__module__.startswith("sqlite3"):
+        return str(cause).startswith(_SQLITE_BUSY)
+    sqlstate = getattr(cause, "sqlstate", None)
+    return sqlstate is None or sqlstate.startswith(_RETRY_SQLSTATES)
 
 
 UNAVAILABLE_RETRY_SECONDS = 5

@@ -7,6 +7,7 @@ same (issue #3 item 6).
 import re
 from datetime import timedelta
 
+import psycopg
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.exceptions import PermissionDenied
@@ -100,7 +101,9 @@ def test_unexpected_error_is_a_500_page_without_details(practitioner):
 
 
 def _database_gone(*args, **kwargs):
-    raise OperationalError("server closed the connection unexpectedly")
+    """As Django raises it when PostgreSQL has gone: its error, caused by the driver's."""
+    lost = psycopg.OperationalError("server closed the connection unexpectedly")
+    raise OperationalError(str(lost)) from lost
 
 
 def _signed_in(user) -> Client:
