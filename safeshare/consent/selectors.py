@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, QuerySet
 
 from safeshare.access.policy import active_agency, visible
 from safeshare.consent import validity
@@ -18,7 +18,7 @@ from safeshare.consent.models import (
     PrivacyNotice,
 )
 from safeshare.core import clock
-from safeshare.people.models import Involvement, Person
+from safeshare.people.models import Person
 from safeshare.people.sealing import ErasedText, open_text
 from safeshare.people.selectors import people_for_agency
 
@@ -91,18 +91,16 @@ def conflicts_for_child(user: Any, child: Person) -> QuerySet[ConsentConflict]:
 def people_without_notice(user: Any) -> QuerySet[Person]:
     """People the user's agency works with who have no record of being told how it shares
     information (Protocol 6.2), longest-waiting first: by the day the agency's open
-    involvement began (``involved_since``), id breaking ties for paging."""
+    involvement began (``involved_since``, read from the involvement
+    ``people_for_agency`` joins), id breaking ties for paging."""
     agency = active_agency(user)
     if agency is None:
         return Person.objects.none()
     told = PrivacyNotice.objects.filter(person=OuterRef("pk"), agency=agency)
-    since = Involvement.objects.filter(
-        person=OuterRef("pk"), agency=agency, ended_on__isnull=True
-    ).values("started_on")[:1]
     return (
         people_for_agency(queryset=visible(user, Person.objects.all()), agency=agency)
         .filter(~Exists(told), shredded_at__isnull=True)
-        .annotate(involved_since=Subquery(since))
+        .annotate(involved_since=F("involvements__started_on"))
         .order_by("involved_since", "created_at", "id")
     )
 
