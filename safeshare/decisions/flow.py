@@ -54,3 +54,9 @@ def flow_answering(flow: dict) -> tuple[str, str] | None:
     """The (kind, id) of the record the decision will answer, if it was started from one."""
     answering = flow.get("answering")
     return (str(answering[0]), str(answering[1])) if answering else None
+
+
+def flow_stop_answering(request: HttpRequest, flow: dict) -> None:
+    """The record the decision would answer has closed: the decision answers nothing now."""
+    flow["answering"] = None
+    flow_save(request, flow)

@@ -784,13 +784,15 @@ def decision_record_answering(
     way is the answer).
 
     The higher app that owns the record answers it through its own service and
-    ledger entry (`decisions.answering`); if it cannot be answered (withdrawn or
-    already answered meanwhile) nothing is recorded. Fields as `decision_record`.
+    ledger entry (`decisions.answering`). The record is locked first, before the
+    decision's ledger entry, the order a withdrawal or an answer from the
+    record's page takes too (no deadlock); if it cannot be answered (withdrawn
+    or already answered meanwhile: `answering.RecordClosed`) nothing is
+    recorded. Fields as `decision_record`.
     """
+    prepared = answering.prepare(answering_kind, actor=actor, record_id=answering_id)
     decision = decision_record(actor=actor, subject=subject, **fields)
-    answered = answering.answer(
-        answering_kind, actor=actor, record_id=answering_id, decision=decision
-    )
+    answered = answering.answer(prepared, actor=actor, decision=decision)
     return decision, answered
 
 

@@ -26,8 +26,15 @@ from safeshare.consent.selectors import consents_on_file
 from safeshare.core import clock
 from safeshare.core.errors import Forbidden, NotFound
 from safeshare.core.paging import answers_bad_page, paginate
-from safeshare.decisions import aid, selectors, services
-from safeshare.decisions.flow import flow_answering, flow_end, flow_get, flow_save, flow_start
+from safeshare.decisions import aid, answering, selectors, services
+from safeshare.decisions.flow import (
+    flow_answering,
+    flow_end,
+    flow_get,
+    flow_save,
+    flow_start,
+    flow_stop_answering,
+)
 from safeshare.decisions.forms import (
     ANONYMISED,
     AdviceAskForm,
@@ -195,6 +202,14 @@ def _recommendation(request: HttpRequest, flow: dict):
         return pack, None
 
 
+# Shown with the reason (withdrawn or answered) when the record the aid was started from
+# closed while the aid was open.
+RECORD_CLOSED = (
+    "The request is closed, so your decision will not answer it. "
+    "You can still record your decision: check it and select Record decision again."
+)
+
+
 @require_http_methods(["GET", "POST"])
 def aid_record(request: HttpRequest) -> HttpResponse:
     """The recommendation with its reasons and the answers (each with "Change"), above the
@@ -275,6 +290,12 @@ def aid_record(request: HttpRequest) -> HttpResponse:
                 decision = services.decision_record(
                     actor=user, subject=subject, anonymised=subject is None, **fields
                 )
+        except answering.RecordClosed as error:
+            # Nothing was written; the decision stays recordable, answering nothing.
+            flow_stop_answering(request, flow)
+            answering_ref = None
+            form.add_service_errors(error)
+            form.add_error(None, RECORD_CLOSED)
         except ValidationError as error:
             form.add_service_errors(error)
         else:

@@ -28,6 +28,7 @@ from safeshare.access.fetch_exchange import (
     get_share_for,
 )
 from safeshare.access.policy import can, person_relation, require
+from safeshare.access.rules.decisions import DecisionTarget
 from safeshare.access.rules.exchange import ReferralTarget, RequestTarget, ShareSource
 from safeshare.access.rules.roles import CASE_ROLES
 from safeshare.agencies.models import Agency
@@ -187,8 +188,20 @@ def _request_context(request: HttpRequest, found, **extra) -> dict:
         "withdraw_form": forms.RequestWithdrawForm(),
         "accepted": can(request.user, Action.REQUEST_ANSWER, found)
         and person_relation(request.user, found.subject) == Relation.OWN_AGENCY,
+        "may_decide": _may_decide_on(request.user, found),
         **extra,
     }
+
+
+def _may_decide_on(user, found) -> bool:
+    """Whether the user may record the decision that answers this request, so may take it
+    on and start the aid: a role that records decisions (not a lead information officer).
+
+    Before the request is taken on the child is not yet in the agency's scope
+    (taking it on brings them in), so only the role is asked then.
+    """
+    own = person_relation(user, found.subject) == Relation.OWN_AGENCY
+    return can(user, Action.DECISION_RECORD, DecisionTarget(subject=found.subject if own else None))
 
 
 @require_POST
@@ -217,6 +230,8 @@ def request_accept(request: HttpRequest, request_id: str) -> HttpResponse:
     aid about the request's child; the decision recorded there answers this request."""
     found = get_request_for(request.user, request_id)
     require(request.user, Action.REQUEST_ANSWER, found)
+    if not _may_decide_on(request.user, found):
+        raise Forbidden("You cannot record a decision, so cannot decide on this request.")
     try:
         services.request_accept(actor=request.user, request=found)
     except ValidationError:

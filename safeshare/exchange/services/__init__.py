@@ -2,7 +2,13 @@
 
 from .continued_use import continued_use_record, tell_recipients_of_withdrawal
 from .referrals import front_doors, referral_make
-from .requests import request_accept, request_answer, request_raise, request_withdraw
+from .requests import (
+    request_accept,
+    request_answer,
+    request_lock_open,
+    request_raise,
+    request_withdraw,
+)
 from .shares import (
     ItemDraft,
     RecipientDraft,
@@ -25,6 +31,7 @@ __all__ = [
     "referral_make",
     "request_accept",
     "request_answer",
+    "request_lock_open",
     "request_raise",
     "request_withdraw",
     "share_acknowledge",

@@ -240,6 +240,21 @@ def _check_open(request: InformationRequest, errors: Errors, field: str = "reque
         add_error(errors, field, "This request has already been answered.", "request_answered")
 
 
+def request_lock_open(*, request: InformationRequest) -> None:
+    """Lock the request's row until the caller's transaction commits and refuse it if it is
+    no longer open (withdrawn or answered).
+
+    A decision recorded in the aid answers its request (Protocol App. 2 Q7);
+    taking this lock before the decision's ledger entry keeps the order every
+    other path takes, request row then ledger, so it cannot deadlock with a
+    withdrawal or an answer from the request's page. Needs a transaction.
+    """
+    InformationRequest.objects.select_for_update().filter(pk=request.pk).first()
+    errors: Errors = {}
+    _check_open(request, errors)
+    raise_if(errors)
+
+
 @transaction.atomic
 def request_answer(
     *, actor: User, request: InformationRequest, decision: Decision

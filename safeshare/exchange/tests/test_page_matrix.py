@@ -82,7 +82,8 @@ PAGES = {
         lambda r: f"/exchange/requests/{r['request'].pk}/accept/",
         "post",
         lambda r: {},
-        lambda role, rel: _cell(role, rel, allowed={RECIPIENT: ACT}, success=302),
+        # Taking on starts the aid: only roles that record decisions (not the LIO).
+        lambda role, rel: _cell(role, rel, allowed={RECIPIENT: {P, DSL}}, success=302),
     ),
     "exchange:request_withdraw": (
         lambda r: f"/exchange/requests/{r['request'].pk}/withdraw/",
