@@ -80,6 +80,22 @@ def visible(user: Any, queryset: QuerySet) -> QuerySet:
     return rule(user, agency, queryset)
 
 
+def visible_people_worked_with(user: Any, queryset: QuerySet) -> QuerySet:
+    """`visible` for a list of the agency's own people (caseload, not told): people the
+    user's agency works or worked with, a subset of what `visible` allows.
+
+    `visible` also admits people in shares received; a list of the agency's own
+    people never needs them, and on PostgreSQL asking for them costs a scan of
+    every open share in the partnership (docs/performance.md).
+    """
+    from safeshare.access.rules.people import scope_people_worked_with
+
+    agency = active_agency(user)
+    if agency is None or not user.roles & CASE_ROLES:
+        return queryset.none()
+    return scope_people_worked_with(agency, queryset)
+
+
 def person_relation(user: Any, person: Any) -> Relation:
     """The user's relation to a person's record (own agency, recipient, other, none)."""
     from safeshare.access.rules.people import relation_to_person

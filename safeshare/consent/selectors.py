@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Exists, F, OuterRef, QuerySet
 
-from safeshare.access.policy import active_agency, visible
+from safeshare.access.policy import active_agency, visible, visible_people_worked_with
 from safeshare.consent import validity
 from safeshare.consent.models import (
     CapacityAssessment,
@@ -98,7 +98,9 @@ def people_without_notice(user: Any) -> QuerySet[Person]:
         return Person.objects.none()
     told = PrivacyNotice.objects.filter(person=OuterRef("pk"), agency=agency)
     return (
-        people_for_agency(queryset=visible(user, Person.objects.all()), agency=agency)
+        people_for_agency(
+            queryset=visible_people_worked_with(user, Person.objects.all()), agency=agency
+        )
         .filter(~Exists(told), shredded_at__isnull=True)
         .annotate(involved_since=F("involvements__started_on"))
         .order_by("involved_since", "created_at", "id")

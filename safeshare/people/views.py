@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from safeshare.access.actions import Action
 from safeshare.access.fetch import get_person_for
-from safeshare.access.policy import can, person_relation, visible
+from safeshare.access.policy import can, person_relation, visible, visible_people_worked_with
 from safeshare.access.rules.decisions import DecisionTarget
 from safeshare.access.rules.exchange import ReferralTarget
 from safeshare.access.rules.roles import CASE_ROLES
@@ -37,7 +37,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     to finding a person by NHS number, or name and date of birth, instead.
     """
     _require_case_role(request)
-    scope = visible(request.user, Person.objects.all())
+    scope = visible_people_worked_with(request.user, Person.objects.all())
     paged = paginate(
         request,
         selectors.people_with_involvements(

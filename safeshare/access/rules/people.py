@@ -29,6 +29,11 @@ def can_person(user: User, agency: Agency, action: Action, person: Person) -> bo
     return bool(user.roles & allowed)
 
 
+def scope_people_worked_with(agency: Agency, queryset: QuerySet) -> QuerySet:
+    own = Involvement.objects.filter(agency=agency, person=OuterRef("pk"))
+    return queryset.filter(Exists(own))
+
+
 def scope_people(user: User, agency: Agency, queryset: QuerySet) -> QuerySet:
     own = Involvement.objects.filter(agency=agency, person=OuterRef("pk"))
     received = received_shares(user, agency).filter(share__subject=OuterRef("pk"))

@@ -11,7 +11,8 @@ import itertools
 import pytest
 
 from safeshare.access.actions import Action, Relation
-from safeshare.access.policy import can, person_relation, visible
+from safeshare.access.policy import can, person_relation, visible, visible_people_worked_with
+from safeshare.access.rules.roles import CASE_ROLES
 from safeshare.access.tests.helpers import person_for
 from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import AgencyFactory, staff
@@ -162,3 +163,21 @@ def test_anonymous_user_can_do_nothing(world):
     assert not can(anonymous, Action.AGENCY_VIEW)
     assert not can(anonymous, Action.PERSON_VIEW, world["records"][Relation.OWN_AGENCY])
     assert not visible(anonymous, Person.objects.all()).exists()
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_people_worked_with_is_the_own_agency_part_of_visible(role, world):
+    """The caseload's scope: never wider than `visible`, and without shares received."""
+    user = staff(role, agency=world["home"])
+    everyone = Person.objects.all()
+    worked_with = set(visible_people_worked_with(user, everyone))
+    assert worked_with <= set(visible(user, everyone))
+    expected = {world["records"][Relation.OWN_AGENCY]} if role in CASE_ROLES else set()
+    assert worked_with == expected
+    assert world["records"][Relation.RECIPIENT] not in worked_with
+    assert world["records"][Relation.OTHER_AGENCY] not in worked_with
+
+
+def test_people_worked_with_is_nothing_without_an_agency(world):
+    user = staff(P, agency=world["home"], active=False)
+    assert not visible_people_worked_with(user, Person.objects.all()).exists()
