@@ -6,6 +6,8 @@ Adapters only: parse → fetch through access → call one service or selector �
 render. The aid's state lives in the session (`decisions.flow`, never in a URL).
 """
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -17,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from safeshare.access.actions import Action
 from safeshare.access.fetch import get_person_for
 from safeshare.access.fetch_decisions import get_advice_request_for, get_decision_for
-from safeshare.access.policy import can, require, visible
+from safeshare.access.policy import can, require, visible_people_worked_with
 from safeshare.access.rules.decisions import ADVISER_ROLES, AdviceTarget, DecisionTarget
 from safeshare.access.rules.exchange import ShareSource
 from safeshare.access.rules.roles import CASE_ROLES
@@ -59,13 +61,34 @@ def _require_case_role(request: HttpRequest) -> None:
         raise Forbidden()
 
 
-def _children(user: User) -> list[tuple[str, str]]:
-    """The people the user's agency works with, by name, for a choice list."""
+# The choice list of people on the aid's first page and the advice form.
+CHOOSE_FROM = 50
+
+
+def _children(user: User, *, also: str | None = None) -> list[tuple[str, str]]:
+    """The people the user's agency most recently began working with (at most
+    ``CHOOSE_FROM``, newest first), by name, for a choice list; and the person ``also``
+    names (a person page links here with their opaque id), wherever they are.
+
+    Names are encrypted, so a longer list could be neither sorted nor searched by
+    name, and each entry costs a decryption: anyone else is found first, by NHS
+    number or by name and date of birth, and the aid started from their page.
+    """
+    scope = visible_people_worked_with(user, Person.objects.all())
     people = list(
-        people_for_agency(queryset=visible(user, Person.objects.all()), agency=user.agency)
+        people_for_agency(queryset=scope, agency=user.agency).filter(shredded_at__isnull=True)[
+            :CHOOSE_FROM
+        ]
     )
+    if also and all(str(p.pk) != also for p in people):
+        try:
+            named = scope.filter(pk=uuid.UUID(also), shredded_at__isnull=True).first()
+        except ValueError:
+            named = None  # not an id: nobody to add; the choice is then refused by name
+        if named is not None:
+            people.append(named)
     identities = person_identities(people)
-    return [(str(p.pk), identities[p.pk].display_name) for p in people if not p.is_shredded]
+    return [(str(p.pk), identities[p.pk].display_name) for p in people]
 
 
 # ---------------------------------------------------------------------------
@@ -109,7 +132,7 @@ def aid_start(request: HttpRequest) -> HttpResponse:
     # A person page links here with ?person=<id> (an opaque id, never personal data).
     form = AidStartForm(
         request.POST or None,
-        children=_children(request.user),
+        children=_children(request.user, also=request.GET.get("person")),
         initial={"about": request.GET.get("person", "")},
     )
     if request.method == "POST" and form.is_valid():
@@ -118,7 +141,12 @@ def aid_start(request: HttpRequest) -> HttpResponse:
         require(request.user, Action.DECISION_RECORD, DecisionTarget(subject=subject))
         flow_start(request, subject_id=str(subject.pk) if subject else None)
         return redirect("decisions:aid_answers")
-    return render(request, "decisions/aid_start.html", {"form": form})
+    return render(
+        request,
+        "decisions/aid_start.html",
+        {"form": form, "choose_from": CHOOSE_FROM},
+        status=422 if request.method == "POST" else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
