@@ -105,6 +105,11 @@ class Share(BaseModel):
         "agencies.User", null=True, blank=True, on_delete=models.PROTECT, related_name="shares_sent"
     )
     onward_sharing_permitted = models.BooleanField(default=False)
+    # The parts of the subject's identity the share carries (people.IdentityField): a
+    # recipient sees the person only through these (Protocol App. 2 Q6 need to know).
+    carries_name = models.BooleanField(default=True)
+    carries_date_of_birth = models.BooleanField(default=True)
+    carries_nhs_number = models.BooleanField(default=False)
     consent_limits_enc = models.BinaryField(null=True, editable=False)
     is_file_transfer = models.BooleanField(
         "child-protection file transfer to a new school", default=False
@@ -140,6 +145,19 @@ class Share(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} from {self.sender_agency} ({self.id})"
+
+    @property
+    def identity_fields(self) -> frozenset[str]:
+        """The IdentityField values this share carries."""
+        return identity_fields_carried(
+            self.carries_name, self.carries_date_of_birth, self.carries_nhs_number
+        )
+
+
+def identity_fields_carried(name: bool, date_of_birth: bool, nhs_number: bool) -> frozenset[str]:
+    """IdentityField values from a share's three `carries_*` flags."""
+    flags = {"name": name, "date_of_birth": date_of_birth, "nhs_number": nhs_number}
+    return frozenset(field for field, carried in flags.items() if carried)
 
 
 class ShareRecipient(BaseModel):

@@ -25,6 +25,15 @@ class PersonKind(models.TextChoices):
     THIRD_PARTY = "third_party", "Third party"
 
 
+class IdentityField(models.TextChoices):
+    """The parts of a person's identity a share can carry (Protocol App. 2 Q6: only what is
+    needed). A recipient sees a person only through these, never the whole record."""
+
+    NAME = "name", "Name"
+    DATE_OF_BIRTH = "date_of_birth", "Date of birth"
+    NHS_NUMBER = "nhs_number", "NHS number"
+
+
 class RelationshipType(models.TextChoices):
     """What the related person is to the person: "<related person> is the person's <type>"."""
 
