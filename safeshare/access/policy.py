@@ -96,6 +96,25 @@ def visible_people_worked_with(user: Any, queryset: QuerySet) -> QuerySet:
     return scope_people_worked_with(agency, queryset)
 
 
+def identity_fields_shown(user: Any, people: Any) -> dict:
+    """For each person (by id), the identity fields (IdentityField values) the user may see:
+    all for an agency working with them, only those its open shares carry for a recipient."""
+    from safeshare.access.rules.people import identity_fields_shown as shown
+
+    return shown(user, people)
+
+
+def visible_people_findable_by(user: Any, queryset: QuerySet, fields: frozenset[str]) -> QuerySet:
+    """`visible` for a search by identity fields: a person seen only through shares
+    received is found only if those shares carry every field searched by."""
+    from safeshare.access.rules.people import scope_people_findable_by
+
+    agency = active_agency(user)
+    if agency is None or not user.roles & CASE_ROLES:
+        return queryset.none()
+    return scope_people_findable_by(user, agency, queryset, fields)
+
+
 def person_relation(user: Any, person: Any) -> Relation:
     """The user's relation to a person's record (own agency, recipient, other, none)."""
     from safeshare.access.rules.people import relation_to_person

@@ -41,6 +41,7 @@ from safeshare.exchange.models import (
     ViewChannel,
     WithdrawalReason,
 )
+from safeshare.people.models import IdentityField
 
 requests_router = Router(tags=["requests"])
 shares_router = Router(tags=["shares"])
@@ -266,6 +267,14 @@ class ShareIn(Schema):
     onward_sharing_permitted: bool = False
     consent_limits: str = Field(default="", max_length=5000)
     is_file_transfer: bool = False
+    identity_fields: list[IdentityField] = Field(
+        default=[IdentityField.NAME, IdentityField.DATE_OF_BIRTH],
+        max_length=3,
+        description=(
+            "The parts of the child's identity the recipients see; they see the child "
+            "through these and nothing else. The NHS number travels only if listed."
+        ),
+    )
 
 
 class ItemOut(Schema):
@@ -304,6 +313,7 @@ class ShareSummaryOut(Schema):
     sent_at: datetime.datetime
     access_until: datetime.datetime
     revoked_at: datetime.datetime | None
+    identity_fields: list[IdentityField]
 
 
 class ShareOut(ShareSummaryOut):
@@ -351,6 +361,7 @@ def _share_summary(share: Share) -> dict:
         "sent_at": share.sent_at,
         "access_until": share.access_until,
         "revoked_at": share.revoked_at,
+        "identity_fields": sorted(share.identity_fields),
     }
 
 
@@ -436,6 +447,7 @@ def exchange_share_send(request, payload: ShareIn):
         onward_sharing_permitted=payload.onward_sharing_permitted,
         consent_limits=payload.consent_limits,
         is_file_transfer=payload.is_file_transfer,
+        identity_fields=frozenset(payload.identity_fields),
     )
     return Status(201, _share_out(user, get_share_for(user, share.pk)))
 

@@ -12,6 +12,7 @@ from safeshare.exchange.models import (
     Urgency,
     WithdrawalReason,
 )
+from safeshare.people.models import IdentityField
 from safeshare.web.forms import GovukDateField, GovukForm
 
 TEXTAREA = forms.Textarea(attrs={"rows": 5})
@@ -149,6 +150,17 @@ class ShareSendForm(GovukForm):
         max_value=366,
         initial=28,
         error_messages={"required": "Enter the number of days", "invalid": "Enter a number"},
+    )
+    identity_fields = forms.MultipleChoiceField(
+        label="Which of the child's details do they need?",
+        choices=IdentityField.choices,
+        initial=[IdentityField.NAME, IdentityField.DATE_OF_BIRTH],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=(
+            "They see the child only through the details you tick, and nothing else on "
+            "your record. Leave the NHS number unticked unless they need it to find the child."
+        ),
     )
     onward_sharing_permitted = forms.BooleanField(
         label="The recipient may pass it on without asking", required=False

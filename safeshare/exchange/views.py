@@ -42,6 +42,7 @@ from safeshare.exchange.selectors_consent import share_consent
 from safeshare.exchange.services.referrals import CONSENT_REASONS
 from safeshare.people.identity import read_identity
 from safeshare.people.sealing import open_text, seal_text
+from safeshare.people.selectors import person_identity_for
 
 DRAFTS = "exchange_share_drafts"
 
@@ -59,8 +60,11 @@ def _other_agencies(request: HttpRequest) -> list[tuple[str, str]]:
 
 
 def _identity(request: HttpRequest, person) -> object | None:
-    """The child's identity if the user may see the person now, else None."""
-    return read_identity(person) if can(request.user, Action.PERSON_VIEW, person) else None
+    """The child's identity as the user may see it now (a recipient: only the fields the
+    shares it received carry), else None."""
+    if not can(request.user, Action.PERSON_VIEW, person):
+        return None
+    return person_identity_for(request.user, person)
 
 
 def _decision_aid_url() -> str | None:
@@ -358,6 +362,7 @@ def share_new(request: HttpRequest, decision_id: str) -> HttpResponse:
                 onward_sharing_permitted=data["onward_sharing_permitted"],
                 consent_limits=data["consent_limits"],
                 is_file_transfer=data["is_file_transfer"],
+                identity_fields=frozenset(data["identity_fields"]),
             )
         except ValidationError as error:
             form.add_service_errors(error)

@@ -7,15 +7,13 @@ in a URL or an access log line.
 import datetime
 import uuid
 
-from django.core.exceptions import ValidationError
 from ninja import Field, Router, Schema, Status
 
 from safeshare.access.actions import Action
 from safeshare.access.fetch import get_person_for
-from safeshare.access.policy import person_relation, require, visible
+from safeshare.access.policy import person_relation, require
 from safeshare.people import selectors, services
-from safeshare.people.identity import read_identity
-from safeshare.people.models import Person, PersonKind, RelationshipType
+from safeshare.people.models import IdentityField, Person, PersonKind, RelationshipType
 
 router = Router(tags=["people"])
 
@@ -47,6 +45,12 @@ class PersonOut(Schema):
     date_of_birth: datetime.date | None
     nhs_number: str | None
     relation: str
+    withheld: list[IdentityField] = Field(
+        description=(
+            "Identity fields not shared with your agency (null above whether known or not):"
+            " a recipient sees only what the shares it received carry."
+        )
+    )
 
 
 class PersonSearchIn(Schema):
@@ -76,7 +80,7 @@ class ShredIn(Schema):
 
 
 def _person_out(user, person: Person) -> dict:
-    identity = read_identity(person)
+    identity = selectors.person_identity_for(user, person)
     return {
         "id": person.id,
         "kind": person.kind,
@@ -87,6 +91,7 @@ def _person_out(user, person: Person) -> dict:
         "date_of_birth": identity.date_of_birth,
         "nhs_number": identity.nhs_number,
         "relation": person_relation(user, person),
+        "withheld": sorted(identity.withheld),
     }
 
 
@@ -105,24 +110,13 @@ def people_create(request, payload: PersonCreateIn):
 def people_search(request, payload: PersonSearchIn):
     """Exact match by NHS number, or by name and date of birth, among people you may see."""
     user = request.auth
-    scope = visible(user, Person.objects.all())
-    if payload.nhs_number:
-        found = selectors.person_find_by_nhs_number(queryset=scope, nhs_number=payload.nhs_number)
-        people = [found] if found else []
-    elif payload.given_name or payload.family_name or payload.date_of_birth:
-        people = list(
-            selectors.person_find_by_name_and_dob(
-                queryset=scope,
-                given_name=payload.given_name or "",
-                family_name=payload.family_name or "",
-                date_of_birth=payload.date_of_birth,
-            )
-        )
-    else:
-        message = "Enter an NHS number, or a given name, family name and date of birth."
-        raise ValidationError(
-            {"nhs_number": [ValidationError(message, code="search_needs_identifier")]}
-        )
+    people = selectors.person_search(
+        user,
+        nhs_number=payload.nhs_number,
+        given_name=payload.given_name,
+        family_name=payload.family_name,
+        date_of_birth=payload.date_of_birth,
+    )
     return [_person_out(user, person) for person in people]
 
 

@@ -37,6 +37,11 @@ def format_nhs_number(digits: str) -> str:
     return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
 
 
+def format_date(day: datetime.date) -> str:
+    """The GOV.UK date form: "3 December 2026"."""
+    return f"{day.day} {day:%B %Y}"
+
+
 @dataclass(frozen=True)
 class Identity:
     given_name: str
@@ -44,6 +49,7 @@ class Identity:
     date_of_birth: datetime.date
     nhs_number: str | None = None
     erased = False
+    withheld = frozenset()  # an agency working with the person sees all of it
 
     @property
     def full_name(self) -> str:
@@ -56,6 +62,10 @@ class Identity:
     @property
     def nhs_number_display(self) -> str:
         return format_nhs_number(self.nhs_number) if self.nhs_number else "Not known"
+
+    @property
+    def date_of_birth_display(self) -> str:
+        return format_date(self.date_of_birth)
 
     def age_on(self, on: datetime.date) -> int:
         return age_on(self.date_of_birth, on)
@@ -72,6 +82,7 @@ class Erased:
 
     reason: ErasedReason = ErasedReason.SHREDDED
     erased = True
+    withheld = frozenset()
     given_name = None
     family_name = None
     date_of_birth = None
@@ -89,6 +100,8 @@ class Erased:
     def nhs_number_display(self) -> str:
         return "Erased"
 
+    date_of_birth_display = nhs_number_display
+
     def age_on(self, on: datetime.date) -> None:
         return None
 
@@ -96,7 +109,66 @@ class Erased:
 ERASED = Erased(ErasedReason.SHREDDED)
 UNREADABLE = Erased(ErasedReason.UNREADABLE)
 
-PersonIdentity = Identity | Erased
+NOT_SHARED = "Not shared"
+
+
+@dataclass(frozen=True)
+class SharedIdentity:
+    """What a recipient sees of a person: only the identity fields the shares it received
+    carry (Protocol App. 2 Q6). A withheld field reads "Not shared", whether or not it is
+    known, so a recipient cannot tell a missing NHS number from a withheld one."""
+
+    given_name: str | None
+    family_name: str | None
+    date_of_birth: datetime.date | None
+    nhs_number: str | None
+    withheld: frozenset[str]
+    erased = False
+
+    @property
+    def full_name(self) -> str:
+        if self.given_name is None or self.family_name is None:
+            return "Name not shared"
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name
+
+    @property
+    def nhs_number_display(self) -> str:
+        if "nhs_number" in self.withheld:
+            return NOT_SHARED
+        return format_nhs_number(self.nhs_number) if self.nhs_number else "Not known"
+
+    @property
+    def date_of_birth_display(self) -> str:
+        return format_date(self.date_of_birth) if self.date_of_birth else NOT_SHARED
+
+    def age_on(self, on: datetime.date) -> int | None:
+        return age_on(self.date_of_birth, on) if self.date_of_birth else None
+
+
+PersonIdentity = Identity | Erased | SharedIdentity
+
+ALL_FIELDS = frozenset({"name", "date_of_birth", "nhs_number"})
+
+
+def withhold(identity: PersonIdentity, shown: frozenset[str]) -> PersonIdentity:
+    """The identity with every field outside ``shown`` (IdentityField values) withheld.
+
+    An erased identity stays erased; showing every field gives the identity unchanged.
+    """
+    if identity.erased or ALL_FIELDS <= shown:
+        return identity
+    assert isinstance(identity, Identity)
+    return SharedIdentity(
+        given_name=identity.given_name if "name" in shown else None,
+        family_name=identity.family_name if "name" in shown else None,
+        date_of_birth=identity.date_of_birth if "date_of_birth" in shown else None,
+        nhs_number=identity.nhs_number if "nhs_number" in shown else None,
+        withheld=ALL_FIELDS - shown,
+    )
 
 
 def key_context(person_id) -> bytes:

@@ -17,7 +17,7 @@ from safeshare.core import clock, crypto
 
 from . import identity as ident
 from .identity import ERASED, UNREADABLE, Erased, Identity, PersonIdentity
-from .models import Involvement, Person, PersonKind, Relationship
+from .models import IdentityField, Involvement, Person, PersonKind, Relationship
 from .sealing import ErasedText, open_text
 
 __all__ = [
@@ -33,7 +33,10 @@ __all__ = [
     "person_find_by_name_and_dob",
     "person_find_by_nhs_number",
     "person_identities",
+    "person_identities_for",
     "person_identity",
+    "person_identity_for",
+    "person_search",
     "relationships_for_person",
 ]
 
@@ -51,6 +54,26 @@ def person_identity(person: Person) -> PersonIdentity:
 def person_identities(people: Iterable[Person]) -> dict:
     """Identities for many people at once, keyed by person id (no extra queries)."""
     return {person.pk: ident.read_identity(person) for person in people}
+
+
+def person_identities_for(user, people: Iterable[Person]) -> dict:
+    """Identities as the user may see them, keyed by person id: whole for an agency that
+    works with the person; a recipient sees only the fields its open shares carry
+    (``access.policy.identity_fields_shown``). Every page or API answer that can reach a
+    person outside the user's own agency reads identity through this."""
+    from safeshare.access.policy import identity_fields_shown
+
+    people = list(people)
+    shown = identity_fields_shown(user, people)
+    return {
+        person.pk: ident.withhold(ident.read_identity(person), shown[person.pk])
+        for person in people
+    }
+
+
+def person_identity_for(user, person: Person) -> PersonIdentity:
+    """One person's identity as the user may see it (see ``person_identities_for``)."""
+    return person_identities_for(user, [person])[person.pk]
 
 
 def person_find_by_nhs_number(*, queryset: QuerySet[Person], nhs_number: str) -> Person | None:
@@ -90,6 +113,46 @@ def person_find_by_name_and_dob(
         raise ValidationError(errors)
     index = ident.name_dob_index(given_name, family_name, date_of_birth)
     return queryset.filter(name_dob_index=index)
+
+
+SEARCH_NEEDS_IDENTIFIER = "Enter an NHS number, or a given name, family name and date of birth."
+
+
+def person_search(
+    user,
+    *,
+    nhs_number: str | None,
+    given_name: str | None,
+    family_name: str | None,
+    date_of_birth: datetime.date | None,
+) -> list[Person]:
+    """Exact match by NHS number, or by name and date of birth, among the people the user
+    may find by those fields (``access.policy.visible_people_findable_by``): a person seen
+    only through shares received is found by a field only if the shares carry it, so a
+    search never confirms an NHS number the recipient was not given."""
+    from safeshare.access.policy import visible_people_findable_by
+
+    if nhs_number:
+        scope = visible_people_findable_by(user, Person.objects.all(), _BY_NHS_NUMBER)
+        found = person_find_by_nhs_number(queryset=scope, nhs_number=nhs_number)
+        return [found] if found else []
+    if given_name or family_name or date_of_birth:
+        scope = visible_people_findable_by(user, Person.objects.all(), _BY_NAME_AND_DOB)
+        return list(
+            person_find_by_name_and_dob(
+                queryset=scope,
+                given_name=given_name or "",
+                family_name=family_name or "",
+                date_of_birth=date_of_birth,
+            )
+        )
+    raise ValidationError(
+        {"nhs_number": [ValidationError(SEARCH_NEEDS_IDENTIFIER, code="search_needs_identifier")]}
+    )
+
+
+_BY_NHS_NUMBER = frozenset({IdentityField.NHS_NUMBER})
+_BY_NAME_AND_DOB = frozenset({IdentityField.NAME, IdentityField.DATE_OF_BIRTH})
 
 
 def people_for_agency(

@@ -64,35 +64,19 @@ def find(request: HttpRequest) -> HttpResponse:
     form = PersonFindForm(request.POST if request.method == "POST" else None)
     results = None
     if request.method == "POST" and form.is_valid():
-        scope = visible(request.user, Person.objects.all())
         data = form.cleaned_data
         try:
-            if data["nhs_number"]:
-                found = selectors.person_find_by_nhs_number(
-                    queryset=scope, nhs_number=data["nhs_number"]
-                )
-                people = [found] if found else []
-            elif data["given_name"] or data["family_name"] or data["date_of_birth"]:
-                people = list(
-                    selectors.person_find_by_name_and_dob(
-                        queryset=scope,
-                        given_name=data["given_name"],
-                        family_name=data["family_name"],
-                        date_of_birth=data["date_of_birth"],
-                    )
-                )
-            else:
-                raise ValidationError(
-                    {
-                        "nhs_number": [
-                            "Enter an NHS number, or a given name, family name and date of birth"
-                        ]
-                    }
-                )
+            people = selectors.person_search(
+                request.user,
+                nhs_number=data["nhs_number"],
+                given_name=data["given_name"],
+                family_name=data["family_name"],
+                date_of_birth=data["date_of_birth"],
+            )
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            identities = selectors.person_identities(people)
+            identities = selectors.person_identities_for(request.user, people)
             results = [(person, identities[person.pk]) for person in people]
     return render(request, "people/find.html", {"form": form, "results": results})
 
@@ -145,7 +129,7 @@ def detail(request: HttpRequest, person_id: str) -> HttpResponse:
         "people/detail.html",
         {
             "person": person,
-            "identity": selectors.person_identity(person),
+            "identity": selectors.person_identity_for(request.user, person),
             "relation": person_relation(request.user, person),
             "family": family,
             "involvements": list(selectors.involvements_for_person(person=person)),

@@ -241,6 +241,8 @@ def demo_exchange_load(*, agencies: dict[str, Agency]) -> dict:
         recipients=[services.RecipientDraft(agency=agencies["brookfield"])],
         access_until=clock.now() + datetime.timedelta(days=90),
         is_file_transfer=True,
+        # The new school keeps the file as its own: it needs the NHS number too.
+        identity_fields=frozenset({"name", "date_of_birth", "nhs_number"}),
     )
     counts["shares"] += 1
 

@@ -1,5 +1,6 @@
 """Rules for data subjects (DESIGN: access; Protocol App. 2 Q6 need to know)."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
@@ -8,7 +9,16 @@ from safeshare.access.actions import Action, Relation
 from safeshare.access.policy import active_agency, received_shares, register
 from safeshare.access.rules.roles import PERSON_RULES
 from safeshare.agencies.models import Agency, User
-from safeshare.people.models import Involvement, Person
+from safeshare.exchange.models import identity_fields_carried
+from safeshare.people.models import IdentityField, Involvement, Person
+
+ALL_IDENTITY_FIELDS = frozenset(IdentityField.values)
+NO_IDENTITY_FIELDS: frozenset[str] = frozenset()
+_CARRIES = {
+    IdentityField.NAME: "share__carries_name",
+    IdentityField.DATE_OF_BIRTH: "share__carries_date_of_birth",
+    IdentityField.NHS_NUMBER: "share__carries_nhs_number",
+}
 
 
 def relation_to_person(user: Any, person: Person) -> Relation:
@@ -37,6 +47,44 @@ def scope_people_worked_with(agency: Agency, queryset: QuerySet) -> QuerySet:
 def scope_people(user: User, agency: Agency, queryset: QuerySet) -> QuerySet:
     own = Involvement.objects.filter(agency=agency, person=OuterRef("pk"))
     received = received_shares(user, agency).filter(share__subject=OuterRef("pk"))
+    return queryset.filter(Exists(own) | Exists(received))
+
+
+def identity_fields_shown(user: Any, people: Iterable[Person]) -> dict:
+    """For each person (by id), the identity fields the user may see (IdentityField values).
+
+    All of them where the user's agency works or worked with the person; where it only
+    received shares about them, the fields those open shares carry and nothing else
+    (Protocol App. 2 Q6); none otherwise. Two queries, whatever the number of people.
+    """
+    ids = [person.pk for person in people]
+    agency = active_agency(user)
+    if agency is None or not ids:
+        return dict.fromkeys(ids, NO_IDENTITY_FIELDS)
+    own = set(
+        Involvement.objects.filter(agency=agency, person_id__in=ids).values_list(
+            "person_id", flat=True
+        )
+    )
+    shown = {pk: ALL_IDENTITY_FIELDS if pk in own else NO_IDENTITY_FIELDS for pk in ids}
+    others = [pk for pk in ids if pk not in own]
+    if others:
+        carried = received_shares(user, agency).filter(share__subject_id__in=others)
+        for subject_id, *flags in carried.values_list("share__subject_id", *_CARRIES.values()):
+            shown[subject_id] = shown[subject_id] | identity_fields_carried(*flags)
+    return shown
+
+
+def scope_people_findable_by(
+    user: User, agency: Agency, queryset: QuerySet, fields: frozenset[str]
+) -> QuerySet:
+    """People the user may find by these identity fields: those the agency works with,
+    and those of shares received that carry every one of the fields, so a search by a
+    field never confirms a person whose shares withheld it."""
+    own = Involvement.objects.filter(agency=agency, person=OuterRef("pk"))
+    received = received_shares(user, agency).filter(
+        share__subject=OuterRef("pk"), **{_CARRIES[field]: True for field in fields}
+    )
     return queryset.filter(Exists(own) | Exists(received))
 
 

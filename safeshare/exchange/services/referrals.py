@@ -31,7 +31,7 @@ from ._common import (
     raise_if,
     seal,
 )
-from .shares import ItemDraft, RecipientDraft, _clean_item, _write_share
+from .shares import ALL_IDENTITY_FIELDS, ItemDraft, RecipientDraft, _clean_item, _write_share
 
 REFERRAL_WINDOW = datetime.timedelta(days=90)
 # The codes a referral's decision records (catalogued in every shipped pack).
@@ -122,6 +122,8 @@ def referral_make(
         receipt_due_on=None,
         items=cleaned,
         recipients=[RecipientDraft(agency=front_door)],
+        # The front door must find the child in its own records at once.
+        identity_fields=ALL_IDENTITY_FIELDS,
     )
     referral_id = uuid.uuid4()
     referral = Referral(

@@ -40,6 +40,7 @@ from ._common import (
     raise_if,
     seal,
 )
+from .shares import ALL_IDENTITY_FIELDS, carries
 
 # The requested agency may see the child's identity from the request until this
 # long after the due date, or until the request is withdrawn (ADR 0005).
@@ -158,6 +159,8 @@ def request_raise(
         sent_by=actor,
         sent_at=now,
         access_until=now + window,
+        # The asked agency must match the child in its own records: the whole identity.
+        **carries(ALL_IDENTITY_FIELDS),
     )
     share.full_clean()
     share.save()

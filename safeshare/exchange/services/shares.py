@@ -33,7 +33,7 @@ from safeshare.exchange.models import (
     ViewChannel,
 )
 from safeshare.ledger.kinds import EntryKind
-from safeshare.people.models import Person
+from safeshare.people.models import IdentityField, Person
 
 from ._common import (
     Errors,
@@ -52,6 +52,24 @@ from ._common import (
 MAX_WINDOW = datetime.timedelta(days=366)
 MAX_ITEMS = 50
 MAX_RECIPIENTS = 20
+# A share names the child by name and date of birth unless the sender chooses otherwise;
+# the NHS number travels only when the sender includes it (Protocol App. 2 Q6).
+DEFAULT_IDENTITY_FIELDS = frozenset({IdentityField.NAME, IdentityField.DATE_OF_BIRTH})
+ALL_IDENTITY_FIELDS = frozenset(IdentityField.values)
+
+
+def _clean_identity_fields(fields, errors: Errors) -> frozenset[str]:
+    """The identity fields a share carries: a set of IdentityField values."""
+    chosen = frozenset(str(f) for f in fields)
+    unknown = sorted(chosen - ALL_IDENTITY_FIELDS)
+    if unknown:
+        add_error(
+            errors,
+            "identity_fields",
+            "Choose identity fields from: name, date of birth, NHS number.",
+            "invalid_choice",
+        )
+    return chosen & ALL_IDENTITY_FIELDS
 
 
 @dataclass(frozen=True)
@@ -266,6 +284,7 @@ def share_send(
     onward_sharing_permitted: bool = False,
     consent_limits: str = "",
     is_file_transfer: bool = False,
+    identity_fields: frozenset[str] = DEFAULT_IDENTITY_FIELDS,
 ) -> Share:
     """Send only the selected items to only the chosen recipients, for a set window.
 
@@ -275,7 +294,9 @@ def share_send(
     1.8 (the kind). Needs a decision to share, the sender agency's own, not
     superseded. A school's transfer of a child-protection file to the child's
     new school is an exchange due within five school days. Protected persons'
-    identities are withheld from recipients unless disclosed with a reason.
+    identities are withheld from recipients unless disclosed with a reason. The
+    recipients see the child through the identity fields the share carries and no
+    others (name and date of birth unless the sender chooses otherwise).
     """
     errors: Errors = {}
     agency = actor_agency(actor, errors)
@@ -300,6 +321,7 @@ def share_send(
     if subject is not None:
         check_subject(subject, field="decision_id", errors=errors)
     kind = clean_choice(kind, ShareKind, field="kind", label="the kind of sharing", errors=errors)
+    carried = _clean_identity_fields(identity_fields, errors)
     now = clock.now()
     today = clock.today()
     if not isinstance(access_until, datetime.datetime):
@@ -366,10 +388,20 @@ def share_send(
         receipt_due_on=receipt_due_on,
         items=cleaned,
         recipients=recipients,
+        identity_fields=carried,
     )
     # Emails leave on commit (item 9).
     notify.notify_share_sent(actor=actor, share=share, recipients=written)
     return share
+
+
+def carries(identity_fields: frozenset[str]) -> dict[str, bool]:
+    """A share's `carries_*` flags for a set of IdentityField values."""
+    return {
+        "carries_name": IdentityField.NAME in identity_fields,
+        "carries_date_of_birth": IdentityField.DATE_OF_BIRTH in identity_fields,
+        "carries_nhs_number": IdentityField.NHS_NUMBER in identity_fields,
+    }
 
 
 def _write_share(
@@ -387,6 +419,7 @@ def _write_share(
     receipt_due_on: datetime.date | None,
     items: list[dict],
     recipients: list[RecipientDraft],
+    identity_fields: frozenset[str],
 ) -> tuple[Share, list[ShareRecipient]]:
     """Write a validated share: its receipt entry, the share, its items and recipients."""
     share_id = uuid.uuid4()
@@ -404,6 +437,7 @@ def _write_share(
         consent_limits_enc=seal(subject, share_id, "consent_limits", limits) if limits else None,
         is_file_transfer=is_file_transfer,
         receipt_due_on=receipt_due_on,
+        **carries(identity_fields),
     )
     validate_new(share)
     rows = []
@@ -457,6 +491,7 @@ def _write_share(
             "access_until": access_until.isoformat(),
             "onward_sharing_permitted": bool(onward),
             "file_transfer": is_file_transfer,
+            "identity_fields": sorted(identity_fields),
         },
     )
     share.sent_entry_seq, share.sent_entry_hash = entry.seq, entry.hash

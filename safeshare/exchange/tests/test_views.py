@@ -86,7 +86,13 @@ def test_build_a_share_item_by_item_and_the_recipient_sees_only_what_was_kept(w)
     assert client.post(base + "item/2/remove/").status_code == 302
     assert Share.objects.count() == 0  # nothing stored until sent
     response = client.post(
-        base, {"kind": "disclosure", "recipient": str(w["other"].pk), "access_days": "14"}
+        base,
+        {
+            "kind": "disclosure",
+            "recipient": str(w["other"].pk),
+            "access_days": "14",
+            "identity_fields": ["name", "date_of_birth"],
+        },
     )
     assert response.status_code == 302
     share = Share.objects.get(decision=decision)

@@ -53,3 +53,25 @@ def make_person(
         date_of_birth=date_of_birth,
         nhs_number=nhs_number,
     )
+
+
+# The child the need-to-know tests share about: recorded with an NHS number, which a
+# recipient must never see unless a share carries it.
+GIVEN, FAMILY = "Ottoline", "Quarrendon"
+BORN = datetime.date(2016, 2, 29)
+NHS = test_nhs_number(4242)
+NHS_SHOWN = f"{NHS[:3]} {NHS[3:6]} {NHS[6:]}"
+
+
+def known_child(sender, **extra) -> Person:
+    """The need-to-know tests' child, recorded by the sender's agency."""
+    return person_create(
+        actor=sender,
+        agency=sender.agency,
+        kind=PersonKind.CHILD,
+        given_name=GIVEN,
+        family_name=FAMILY,
+        date_of_birth=BORN,
+        nhs_number=NHS,
+        **extra,
+    )
