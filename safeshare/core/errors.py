@@ -49,6 +49,28 @@ def is_database_unavailable(error: BaseException | None) -> bool:
 
 UNAVAILABLE_RETRY_SECONDS = 5
 
+
+class LedgerUnavailable(Exception):
+    """The ledger refused an append, so the write it would have recorded was rolled back.
+
+    Every write appends its ledger entry in its own transaction (STYLE §2), so a
+    refused append means nothing was saved. ``retryable`` is True when the cause
+    passes by itself (the database busy or out of reach, the ledger's lock not
+    had in time, another append taking the head first) and False when the
+    ledger or its table is not as the application left it: the client is told
+    to try again either way (503), and the second case is logged as critical.
+    """
+
+    def __init__(self, *, retryable: bool) -> None:
+        super().__init__("the ledger could not record this change")
+        self.retryable = retryable
+
+
+def is_unavailable(error: BaseException | None) -> bool:
+    """A reason to answer 503 and ask the client to try again, rather than a 500."""
+    return isinstance(error, LedgerUnavailable) or is_database_unavailable(error)
+
+
 TIMEZONE_MESSAGE = "Give the time with its time zone, for example 2026-11-25T10:00:00Z."
 
 # Services gather every field error before raising, so a form shows them all at once.
