@@ -25,7 +25,7 @@ from safeshare.api.problems import (
 )
 from safeshare.api.tokens import router as tokens_router
 from safeshare.consent.api import router as consent_router
-from safeshare.core.errors import NotFound
+from safeshare.core.errors import NotFound, PreconditionRequired, VersionConflict
 from safeshare.decisions.api import advice_router, packs_router
 from safeshare.decisions.api import router as decisions_router
 from safeshare.exchange.api import referrals_router, requests_router, shares_router
@@ -121,6 +121,52 @@ def _domain_invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpRes
 @api.exception_handler(NotFound)
 def _not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
     return problem_response(404, f"No {exc.noun} was found at this address.")
+
+
+@api.exception_handler(VersionConflict)
+def _version_conflict(request: HttpRequest, exc: VersionConflict) -> HttpResponse:
+    """412 naming the fields changed since the client's version (names, never values)."""
+    errors = [
+        {
+            "field": field,
+            "rule": "changed_since_read",
+            "message": "This was changed by someone else after you read the record",
+        }
+        for field in exc.changed
+    ] or [
+        {
+            "field": "If-Match",
+            "rule": "not_current_version",
+            "message": "This is not a version of the record; read it again",
+        }
+    ]
+    response = problem_response(
+        412,
+        "The record changed after you read it, so your edit was not saved. The fields "
+        "listed in errors changed. Read the record again (its ETag is in this answer), "
+        "check the changes and send your edit with the new ETag in If-Match.",
+        errors,
+        kind="edit-conflict",
+    )
+    response.headers["ETag"] = exc.etag
+    return response
+
+
+@api.exception_handler(PreconditionRequired)
+def _precondition_required(request: HttpRequest, exc: PreconditionRequired) -> HttpResponse:
+    return problem_response(
+        428,
+        f"Send the record's ETag (from reading it) in the {exc.header} header, so an edit "
+        "made by someone else meanwhile is not overwritten.",
+        [
+            {
+                "field": exc.header,
+                "rule": "required",
+                "message": "Send the ETag you read the record with",
+            }
+        ],
+        kind="precondition-required",
+    )
 
 
 @api.exception_handler(Http404)
