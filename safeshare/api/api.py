@@ -12,6 +12,7 @@ from ninja.errors import ValidationError as SchemaValidationError
 from ninja.openapi.schema import OpenAPISchema
 
 from safeshare.agencies.api import router as agencies_router
+from safeshare.api import idempotency
 from safeshare.api.auth import API_AUTH
 from safeshare.api.problems import (
     PROBLEM_CONTENT_TYPE,
@@ -38,6 +39,13 @@ from safeshare.people.api import router as people_router
 # (400: a body or query that cannot be parsed at all).
 DOCUMENTED_ERRORS = (400, 401, 403, 404, 422)
 _PROBLEM_REF = "#/components/schemas/Problem"
+# A write the database or the ledger could not take is rolled back and answered
+# 503 with Retry-After (database-unavailable, ledger-unavailable).
+WRITING_METHODS = {"post", "put", "patch", "delete"}
+UNAVAILABLE_DESCRIPTION = (
+    "The database or the audit ledger could not take the change just now; nothing was "
+    "saved. Send it again after Retry-After seconds."
+)
 
 
 class SafeshareAPI(NinjaAPI):
@@ -64,6 +72,16 @@ class SafeshareAPI(NinjaAPI):
                         status,
                         {"description": TITLES[status], "content": {PROBLEM_CONTENT_TYPE: problem}},
                     )
+            for method in WRITING_METHODS & set(operations):
+                operations[method]["responses"].setdefault(
+                    503,
+                    {
+                        "description": UNAVAILABLE_DESCRIPTION,
+                        "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+                        "content": {PROBLEM_CONTENT_TYPE: problem},
+                    },
+                )
+        idempotency.document(schema)
         self._add_problem_schemas(schema)
         return schema
 
@@ -88,6 +106,8 @@ api = SafeshareAPI(
     openapi_url="/openapi.json",
     auth=API_AUTH,
 )
+# Registered first: it needs each operation's own `run` (see idempotency.idempotent).
+api.add_decorator(idempotency.idempotent, mode="view")
 
 api.add_router("/v1/agencies", agencies_router)
 api.add_router("/v1/ledger", ledger_router)
