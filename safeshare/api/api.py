@@ -12,6 +12,7 @@ from ninja.errors import ValidationError as SchemaValidationError
 from ninja.openapi.schema import OpenAPISchema
 
 from safeshare.agencies.api import router as agencies_router
+from safeshare.api import idempotency
 from safeshare.api.auth import API_AUTH
 from safeshare.api.problems import (
     PROBLEM_CONTENT_TYPE,
@@ -25,7 +26,7 @@ from safeshare.api.problems import (
 )
 from safeshare.api.tokens import router as tokens_router
 from safeshare.consent.api import router as consent_router
-from safeshare.core.errors import NotFound
+from safeshare.core.errors import NotFound, PreconditionRequired, VersionConflict
 from safeshare.decisions.api import advice_router, packs_router
 from safeshare.decisions.api import router as decisions_router
 from safeshare.exchange.api import referrals_router, requests_router, shares_router
@@ -38,6 +39,13 @@ from safeshare.people.api import router as people_router
 # (400: a body or query that cannot be parsed at all).
 DOCUMENTED_ERRORS = (400, 401, 403, 404, 422)
 _PROBLEM_REF = "#/components/schemas/Problem"
+# A write the database or the ledger could not take is rolled back and answered
+# 503 with Retry-After (database-unavailable, ledger-unavailable).
+WRITING_METHODS = {"post", "put", "patch", "delete"}
+UNAVAILABLE_DESCRIPTION = (
+    "The database or the audit ledger could not take the change just now; nothing was "
+    "saved. Send it again after Retry-After seconds."
+)
 
 
 class SafeshareAPI(NinjaAPI):
@@ -64,6 +72,16 @@ class SafeshareAPI(NinjaAPI):
                         status,
                         {"description": TITLES[status], "content": {PROBLEM_CONTENT_TYPE: problem}},
                     )
+            for method in WRITING_METHODS & set(operations):
+                operations[method]["responses"].setdefault(
+                    503,
+                    {
+                        "description": UNAVAILABLE_DESCRIPTION,
+                        "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+                        "content": {PROBLEM_CONTENT_TYPE: problem},
+                    },
+                )
+        idempotency.document(schema)
         self._add_problem_schemas(schema)
         return schema
 
@@ -88,6 +106,8 @@ api = SafeshareAPI(
     openapi_url="/openapi.json",
     auth=API_AUTH,
 )
+# Registered first: it needs each operation's own `run` (see idempotency.idempotent).
+api.add_decorator(idempotency.idempotent, mode="view")
 
 api.add_router("/v1/agencies", agencies_router)
 api.add_router("/v1/ledger", ledger_router)
@@ -121,6 +141,52 @@ def _domain_invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpRes
 @api.exception_handler(NotFound)
 def _not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
     return problem_response(404, f"No {exc.noun} was found at this address.")
+
+
+@api.exception_handler(VersionConflict)
+def _version_conflict(request: HttpRequest, exc: VersionConflict) -> HttpResponse:
+    """412 naming the fields changed since the client's version (names, never values)."""
+    errors = [
+        {
+            "field": field,
+            "rule": "changed_since_read",
+            "message": "This was changed by someone else after you read the record",
+        }
+        for field in exc.changed
+    ] or [
+        {
+            "field": "If-Match",
+            "rule": "not_current_version",
+            "message": "This is not a version of the record; read it again",
+        }
+    ]
+    response = problem_response(
+        412,
+        "The record changed after you read it, so your edit was not saved. The fields "
+        "listed in errors changed. Read the record again (its ETag is in this answer), "
+        "check the changes and send your edit with the new ETag in If-Match.",
+        errors,
+        kind="edit-conflict",
+    )
+    response.headers["ETag"] = exc.etag
+    return response
+
+
+@api.exception_handler(PreconditionRequired)
+def _precondition_required(request: HttpRequest, exc: PreconditionRequired) -> HttpResponse:
+    return problem_response(
+        428,
+        f"Send the record's ETag (from reading it) in the {exc.header} header, so an edit "
+        "made by someone else meanwhile is not overwritten.",
+        [
+            {
+                "field": exc.header,
+                "rule": "required",
+                "message": "Send the ETag you read the record with",
+            }
+        ],
+        kind="precondition-required",
+    )
 
 
 @api.exception_handler(Http404)

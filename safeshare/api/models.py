@@ -31,3 +31,41 @@ class ApiToken(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.label} ({self.user})"
+
+
+class IdempotencyKey(BaseModel):
+    """The first result of a creating API request sent with an ``Idempotency-Key``.
+
+    A replay of the same request by the same user within ``expires_at`` gets this
+    result again instead of creating a second record (issue #11 item 8). The key
+    is stored as a SHA-256 digest (a client may choose any text) and the result
+    encrypted (``api.idempotency``): a created person's answer holds their name.
+    The row is inserted before the operation runs and completed in the same
+    transaction, so a committed row always has its result, and the unique
+    constraint stops two concurrent requests with one key from both creating.
+    """
+
+    user = models.ForeignKey(
+        "agencies.User", on_delete=models.CASCADE, related_name="idempotency_keys"
+    )
+    key_digest = models.CharField(max_length=64)
+    operation_id = models.CharField(max_length=100)
+    request_digest = models.CharField(max_length=64, help_text="SHA-256 of method, path and body.")
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_enc = models.BinaryField(null=True, editable=False)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key_digest"], name="idempotencykey_unique_per_user"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__isnull=True) | Q(status__gte=200, status__lt=300),
+                name="idempotencykey_keeps_successes_only",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.operation_id} key {self.key_digest[:12]}"

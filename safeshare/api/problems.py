@@ -11,7 +11,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Schema
 
-from safeshare.core.errors import UNAVAILABLE_RETRY_SECONDS, is_database_unavailable
+from safeshare.core.errors import (
+    UNAVAILABLE_RETRY_SECONDS,
+    LedgerUnavailable,
+    is_database_unavailable,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +43,9 @@ TITLES = {
     404: "Not found",
     405: "Method not allowed",
     409: "Conflict",
+    412: "The record changed since you read it",
     422: "There is a problem with your request",
+    428: "Say which version you are editing",
     429: "Too many requests",
     503: "Not available",
     500: "Something went wrong",
@@ -77,7 +83,11 @@ def unexpected_problem(request: HttpRequest, error: BaseException | None) -> Htt
     Logged with the method and path only, never the body: it may hold personal
     data. On a 503 the transaction was rolled back, unless the connection was lost
     while committing; so the client is told to check before sending a write again.
+    A refused ledger append is a 503 too: the change it would have recorded was
+    rolled back with it (the ledger logged why).
     """
+    if isinstance(error, LedgerUnavailable):
+        return ledger_unavailable_problem()
     if is_database_unavailable(error):
         logger.error(
             "Database unavailable on %s %s: %s", request.method, request.path, type(error).__name__
@@ -92,6 +102,18 @@ def unexpected_problem(request: HttpRequest, error: BaseException | None) -> Htt
         return response
     logger.error("Unhandled API error on %s %s", request.method, request.path, exc_info=error)
     return problem_response(500, "The error was logged. Nothing was changed.")
+
+
+def ledger_unavailable_problem() -> HttpResponse:
+    """503: the audit ledger refused the entry, so nothing was saved; try again shortly."""
+    response = problem_response(
+        503,
+        "The change could not be recorded in the audit ledger, so nothing was saved. "
+        "Try again shortly.",
+        kind="ledger-unavailable",
+    )
+    response.headers["Retry-After"] = str(UNAVAILABLE_RETRY_SECONDS)
+    return response
 
 
 def field_errors_from_django(error: DjangoValidationError) -> list[dict[str, str]]:

@@ -17,6 +17,38 @@ class Forbidden(PermissionDenied):
     """The record is visible but the action is not allowed for this user."""
 
 
+class VersionConflict(Exception):
+    """An edit started from a version of a record that is no longer the current one.
+
+    ``changed`` names the fields changed since that version (names only: the
+    values may be personal data); ``current_version`` is the version to read
+    again and edit from. The API answers 412 Precondition Failed.
+    """
+
+    def __init__(self, *, noun: str, changed: list[str], current_version: int) -> None:
+        super().__init__(f"the {noun} changed since this edit's version was read")
+        self.noun = noun
+        self.changed = changed
+        self.current_version = current_version
+
+    @property
+    def etag(self) -> str:
+        return version_etag(self.noun, self.current_version)
+
+
+class PreconditionRequired(Exception):
+    """An edit that replaces a value came without the version it was made from (428)."""
+
+    def __init__(self, header: str = "If-Match") -> None:
+        super().__init__(f"{header} is required")
+        self.header = header
+
+
+def version_etag(noun: str, version: int) -> str:
+    """The entity tag of a versioned record: ``"identity-v3"`` (a strong tag, RFC 9110 8.8.3)."""
+    return f'"{noun}-v{version}"'
+
+
 # SQLSTATEs that mean "try again": the connection failed (08), the transaction
 # was rolled back for a conflict such as a deadlock (40), the server is short of
 # resources (53) or is shutting down or restarting (57P). A cancelled statement
@@ -48,6 +80,28 @@ def is_database_unavailable(error: BaseException | None) -> bool:
 
 
 UNAVAILABLE_RETRY_SECONDS = 5
+
+
+class LedgerUnavailable(Exception):
+    """The ledger refused an append, so the write it would have recorded was rolled back.
+
+    Every write appends its ledger entry in its own transaction (STYLE §2), so a
+    refused append means nothing was saved. ``retryable`` is True when the cause
+    passes by itself (the database busy or out of reach, the ledger's lock not
+    had in time, another append taking the head first) and False when the
+    ledger or its table is not as the application left it: the client is told
+    to try again either way (503), and the second case is logged as critical.
+    """
+
+    def __init__(self, *, retryable: bool) -> None:
+        super().__init__("the ledger could not record this change")
+        self.retryable = retryable
+
+
+def is_unavailable(error: BaseException | None) -> bool:
+    """A reason to answer 503 and ask the client to try again, rather than a 500."""
+    return isinstance(error, LedgerUnavailable) or is_database_unavailable(error)
+
 
 TIMEZONE_MESSAGE = "Give the time with its time zone, for example 2026-11-25T10:00:00Z."
 

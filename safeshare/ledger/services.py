@@ -7,6 +7,7 @@ transaction, so an entry exists if and only if the write it records committed.
 from __future__ import annotations
 
 import datetime
+import logging
 from typing import TYPE_CHECKING, Any
 
 try:
@@ -15,9 +16,10 @@ except ImportError:  # SQLite-only installs
     psycopg = None
 
 from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connections, transaction
 
 from safeshare.core import clock
+from safeshare.core.errors import LedgerUnavailable, is_database_unavailable
 
 from . import signing
 from .canonical import (
@@ -33,6 +35,8 @@ from .models import Checkpoint, Entry
 
 if TYPE_CHECKING:
     from safeshare.agencies.models import User
+
+logger = logging.getLogger(__name__)
 
 # Key of the PostgreSQL transaction-scoped advisory lock that serialises appends
 # (any fixed bigint would do; this one reads "sAfE 1eD6").
@@ -123,19 +127,62 @@ def ledger_append(
     )
     fields = (str(kind), actor_ref, agency_ref, subject_ref, payload, payload_text)
     connection = connections[DEFAULT_DB_ALIAS]
-    if connection.in_atomic_block:
-        # Validation came first, so a bad call leaves the caller's transaction
-        # usable; a failure from here on must doom the caller's write as well.
-        connection.validate_no_broken_transaction()
-        try:
-            return _write(connection, fields, own_transaction=False)
-        except BaseException:
-            connection.set_rollback(True)
-            raise
-    if not connection.get_autocommit():
-        with transaction.atomic(using=connection.alias, savepoint=False):
-            return _write(connection, fields, own_transaction=False)
-    return _write(connection, fields, own_transaction=True)
+    try:
+        if connection.in_atomic_block:
+            # Validation came first, so a bad call leaves the caller's transaction
+            # usable; a failure from here on must doom the caller's write as well.
+            connection.validate_no_broken_transaction()
+            try:
+                return _write(connection, fields, own_transaction=False)
+            except BaseException:
+                connection.set_rollback(True)
+                raise
+        if not connection.get_autocommit():
+            with transaction.atomic(using=connection.alias, savepoint=False):
+                return _write(connection, fields, own_transaction=False)
+        return _write(connection, fields, own_transaction=True)
+    except DatabaseError as error:
+        raise _refused(error, kind=str(kind)) from error
+
+
+# SQLSTATEs that mean the ledger's lock was not had in time: lock_not_available
+# (lock_timeout) and query_canceled (statement_timeout while waiting for it).
+_LOCK_WAIT_SQLSTATES = ("55P03", "57014")
+
+
+def _refused(error: DatabaseError, *, kind: str) -> LedgerUnavailable:
+    """Classify a refused append, log it without the payload, and say whether to retry.
+
+    Retryable: the database busy, out of reach or asking for a retry
+    (``is_database_unavailable``), the ledger's lock not had in time, or the
+    chain's primary key or unique ``prev_hash`` refusing a second successor of
+    the head (another append won the race; a retry reads the new head). Any
+    other refusal (a check constraint, a missing column, bad data) means the
+    ledger table is not as the application left it: logged as critical, for
+    ``safeshare ledger verify``.
+    """
+    cause = error.__cause__
+    sqlstate = getattr(cause, "sqlstate", None) or ""
+    message = str(cause or error)
+    chain_race = isinstance(error, IntegrityError) and (
+        sqlstate == "23505" or message.startswith("UNIQUE constraint failed: ledger_entry.")
+    )
+    if is_database_unavailable(error) or sqlstate in _LOCK_WAIT_SQLSTATES or chain_race:
+        logger.warning(
+            "Ledger append of %s refused (%s %s); the change was rolled back, the client may retry",
+            kind,
+            type(error).__name__,
+            sqlstate or ("chain race" if chain_race else "database unavailable"),
+        )
+        return LedgerUnavailable(retryable=True)
+    logger.critical(
+        "Ledger append of %s refused (%s %s): the ledger may be damaged; the change was rolled "
+        "back. Run `safeshare ledger verify`.",
+        kind,
+        type(error).__name__,
+        sqlstate or "no SQLSTATE",
+    )
+    return LedgerUnavailable(retryable=False)
 
 
 def _write(connection, fields: tuple, *, own_transaction: bool) -> Entry:

@@ -5,13 +5,16 @@ in a URL or an access log line.
 """
 
 import datetime
+import re
 import uuid
 
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from safeshare.access.actions import Action
 from safeshare.access.fetch import get_person_for
 from safeshare.access.policy import person_relation, require
+from safeshare.core.errors import PreconditionRequired, VersionConflict, version_etag
 from safeshare.people import selectors, services
 from safeshare.people.models import IdentityField, Person, PersonKind, RelationshipType
 
@@ -95,6 +98,57 @@ def _person_out(user, person: Person) -> dict:
     }
 
 
+# --- versions: the identity's ETag and If-Match ------------------------------------------
+
+_IDENTITY_ETAG = re.compile(r'"identity-v([1-9][0-9]{0,9})"')
+_PROBLEM = {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+_ETAG_HEADER = {
+    "ETag": {
+        "description": "The version of the person's identity, to send back in If-Match.",
+        "schema": {"type": "string", "pattern": _IDENTITY_ETAG.pattern},
+    }
+}
+IDENTITY_EDIT_OPENAPI = {
+    "parameters": [
+        {
+            "in": "header",
+            "name": "If-Match",
+            "required": True,
+            "description": (
+                "The ETag of the identity you are correcting, as GET /people/{person_id} "
+                "gave it. Refused with 412 if the identity changed since (the problem "
+                "names the fields and carries the current ETag), 428 if missing."
+            ),
+            "schema": {"type": "string", "maxLength": 100},
+        }
+    ],
+    "responses": {
+        200: {"headers": _ETAG_HEADER},
+        412: {"description": "The identity changed since that ETag", "content": _PROBLEM},
+        428: {"description": "If-Match is missing", "content": _PROBLEM},
+    },
+}
+
+
+def _send_identity_etag(response: HttpResponse, person: Person) -> None:
+    response.headers["ETag"] = version_etag("identity", person.identity_version)
+
+
+def _if_match_version(request: HttpRequest, person: Person) -> int:
+    """The identity version the client edits from: one strong ETag we issued (RFC 9110 13.1.1).
+
+    Missing (or ``*``, which would match any version) is 428; anything else that
+    is not one of our tags cannot match the current version, so it is 412.
+    """
+    header = request.headers.get("If-Match", "").strip()
+    if header in ("", "*"):
+        raise PreconditionRequired("If-Match")
+    match = _IDENTITY_ETAG.fullmatch(header)
+    if match is None:
+        raise VersionConflict(noun="identity", changed=[], current_version=person.identity_version)
+    return int(match.group(1))
+
+
 @router.post("", response={201: PersonOut}, operation_id="people_create")
 def people_create(request, payload: PersonCreateIn):
     """Record a person your agency works with (their identity is encrypted at rest)."""
@@ -120,20 +174,43 @@ def people_search(request, payload: PersonSearchIn):
     return [_person_out(user, person) for person in people]
 
 
-@router.get("/{person_id}", response=PersonOut, operation_id="people_get")
-def people_get(request, person_id: str):
-    """A person your agency works with or received a share about."""
+@router.get(
+    "/{person_id}",
+    response=PersonOut,
+    operation_id="people_get",
+    openapi_extra={"responses": {200: {"headers": _ETAG_HEADER}}},
+)
+def people_get(request, person_id: str, response: HttpResponse):
+    """A person your agency works with or received a share about (ETag: its identity version)."""
     person = get_person_for(request.auth, person_id)
     require(request.auth, Action.PERSON_VIEW, person)
+    _send_identity_etag(response, person)
     return _person_out(request.auth, person)
 
 
-@router.put("/{person_id}/identity", response=PersonOut, operation_id="people_update_identity")
-def people_update_identity(request, person_id: str, payload: PersonIdentityIn):
-    """Correct a person's identity fields (Protocol 5.2: accurate and up to date)."""
+@router.put(
+    "/{person_id}/identity",
+    response=PersonOut,
+    operation_id="people_update_identity",
+    openapi_extra=IDENTITY_EDIT_OPENAPI,
+)
+def people_update_identity(
+    request, person_id: str, payload: PersonIdentityIn, response: HttpResponse
+):
+    """Correct a person's identity fields (Protocol 5.2: accurate and up to date).
+
+    Send the ETag you read in If-Match: a correction made by someone else since
+    is never overwritten (412 names the fields it changed).
+    """
     person = get_person_for(request.auth, person_id)
     require(request.auth, Action.PERSON_EDIT, person)
-    person = services.person_update_identity(actor=request.auth, person=person, **payload.dict())
+    person = services.person_update_identity(
+        actor=request.auth,
+        person=person,
+        expected_version=_if_match_version(request, person),
+        **payload.dict(),
+    )
+    _send_identity_etag(response, person)
     return _person_out(request.auth, person)
 
 

@@ -72,6 +72,13 @@ class Person(BaseModel):
     name_dob_index = models.CharField(  # noqa: DJ001
         max_length=64, null=True, db_index=True, editable=False
     )
+    # The identity's version, from 1, raised by every correction: a client edits
+    # from the version it read (the API's ETag), so a second edit from the same
+    # version is refused instead of overwriting the first. ``identity_changed_in``
+    # maps a field (given_name, ..., kind) to the version that last changed it,
+    # so the refusal can name the fields that changed (never their values).
+    identity_version = models.PositiveIntegerField(default=1, editable=False)
+    identity_changed_in = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name_plural = "people"
@@ -99,6 +106,9 @@ class Person(BaseModel):
                 | Q(nhs_number_enc__isnull=True, nhs_number_index__isnull=True)
                 | Q(nhs_number_enc__isnull=False, nhs_number_index__isnull=False),
                 name="person_nhs_number_indexed",
+            ),
+            models.CheckConstraint(
+                condition=Q(identity_version__gte=1), name="person_identity_version_positive"
             ),
             # An NHS number identifies one person (the consistent identifier).
             models.UniqueConstraint(fields=["nhs_number_index"], name="person_unique_nhs_number"),

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 
 from safeshare.core import clock, crypto
+from safeshare.core.errors import VersionConflict
 from safeshare.ledger.kinds import EntryKind
 from safeshare.ledger.services import actor_ref_for, ledger_append
 
@@ -230,6 +231,7 @@ def person_update_identity(
     date_of_birth: datetime.date | _Unchanged = UNCHANGED,
     nhs_number: str | None | _Unchanged = UNCHANGED,
     kind: str | _Unchanged = UNCHANGED,
+    expected_version: int | None = None,
     actor_ref: str | None = None,
 ) -> Person:
     """Correct a person's identity (UK GDPR Art 5(1)(d) accuracy, Art 16 rectification).
@@ -238,9 +240,73 @@ def person_update_identity(
     number recorded in error. All fields are re-encrypted with fresh nonces and
     the blind indexes recomputed; the ledger names the fields that changed,
     never their values.
+
+    With ``expected_version`` (the identity version the editor read) the edit is
+    a compare-and-set: the row is locked, and if another correction came first
+    ``VersionConflict`` names the fields it changed and nothing is written, so
+    no correction is lost silently (Art 5(1)(d): the record stays the one each
+    editor meant). A change raises the version by one.
     """
     ref = _actor_ref(actor, actor_ref)
-    _check_not_shredded(person)
+    # Lock the row and work from it, not from the caller's copy: two concurrent
+    # corrections must not both start from the same version.
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    _check_not_shredded(locked)
+    if expected_version is not None and locked.identity_version != expected_version:
+        raise VersionConflict(
+            noun="identity",
+            changed=_identity_changed_since(locked, expected_version),
+            current_version=locked.identity_version,
+        )
+    _update_identity(
+        ref=ref,
+        actor=actor,
+        person=locked,
+        given_name=given_name,
+        family_name=family_name,
+        date_of_birth=date_of_birth,
+        nhs_number=nhs_number,
+        kind=kind,
+    )
+    # Keep the caller's instance in step with the row.
+    for field in (
+        "kind",
+        "given_name_enc",
+        "family_name_enc",
+        "date_of_birth_enc",
+        "nhs_number_enc",
+        "nhs_number_index",
+        "name_dob_index",
+        "identity_version",
+        "identity_changed_in",
+        "updated_at",
+    ):
+        setattr(person, field, getattr(locked, field))
+    return person
+
+
+def _identity_changed_since(person: Person, version: int) -> list[str]:
+    """The identity fields a correction after ``version`` changed, in a fixed order."""
+    changed_in = person.identity_changed_in or {}
+    return [
+        field
+        for field in (*ident.ENCRYPTED_FIELDS, "kind")
+        if int(changed_in.get(field, 1)) > version
+    ]
+
+
+def _update_identity(
+    *,
+    ref: str,
+    actor: User | None,
+    person: Person,
+    given_name: str | _Unchanged,
+    family_name: str | _Unchanged,
+    date_of_birth: datetime.date | _Unchanged,
+    nhs_number: str | None | _Unchanged,
+    kind: str | _Unchanged,
+) -> None:
+    """Validate and apply a correction to the locked row; append its ledger entry."""
     current = ident.read_identity(person)
     if current.erased:
         raise ValidationError(
@@ -283,8 +349,13 @@ def person_update_identity(
     if new_kind != person.kind:
         changed.append("kind")
     if not changed:
-        return person
+        return
     person.kind = str(new_kind)
+    person.identity_version += 1
+    person.identity_changed_in = {
+        **(person.identity_changed_in or {}),
+        **{field: person.identity_version for field in changed},
+    }
     ident.seal_identity(
         person,
         ident.data_key(person),
@@ -299,9 +370,8 @@ def person_update_identity(
         actor_ref=ref,
         agency=actor.agency if actor is not None else None,
         person=person,
-        payload={"fields": sorted(changed)},
+        payload={"fields": sorted(changed), "identity_version": person.identity_version},
     )
-    return person
 
 
 @transaction.atomic

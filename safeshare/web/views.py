@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from safeshare.agencies.models import Role
 from safeshare.api.problems import unexpected_problem
-from safeshare.core.errors import UNAVAILABLE_RETRY_SECONDS, is_database_unavailable
+from safeshare.core.errors import UNAVAILABLE_RETRY_SECONDS, is_unavailable
 from safeshare.web import sign_in as flow
 from safeshare.web import two_factor
 from safeshare.web.forms import GovukForm
@@ -219,7 +219,7 @@ def error_500(request: HttpRequest) -> HttpResponse:
     error = sys.exc_info()[1]
     if request.path.startswith(API_PREFIX):
         return unexpected_problem(request, error)
-    if is_database_unavailable(error):
+    if is_unavailable(error):
         response = render(request, "web/errors/503.html", {"plain": True}, status=503)
         response.headers["Retry-After"] = str(UNAVAILABLE_RETRY_SECONDS)
         return response

@@ -52,7 +52,12 @@ def _rows(world):  # noqa: F811
         def call(client, person, helper):
             data = body(person, helper) if body else None
             path = f"/api/v1/people/{person.id}{suffix}"
-            return getattr(client, method)(path, data, content_type="application/json")
+            # Edits that replace a value name the version they start from.
+            person.refresh_from_db()
+            headers = {"If-Match": f'"identity-v{person.identity_version}"'}
+            return getattr(client, method)(
+                path, data, content_type="application/json", headers=headers
+            )
 
         return call, lambda role, relation: _person_status(role, relation, action, success)
 

@@ -8,6 +8,7 @@ import time_machine
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import IntegrityError, connection, transaction
 
+from safeshare.core.errors import LedgerUnavailable
 from safeshare.ledger.canonical import GENESIS_HASH
 from safeshare.ledger.kinds import EntryKind
 from safeshare.ledger.models import Checkpoint, Entry
@@ -260,8 +261,10 @@ def test_a_failed_append_dooms_the_callers_transaction():
     _make_next_append_collide()
 
     with transaction.atomic():
-        with pytest.raises(IntegrityError):
+        with pytest.raises(LedgerUnavailable) as refused:
             append()
+        assert isinstance(refused.value.__cause__, IntegrityError)
+        assert refused.value.retryable  # a second successor of the head: a lost race
         assert connection.needs_rollback  # the write it was recording cannot commit alone
 
     assert Entry.objects.count() == 3
@@ -284,9 +287,10 @@ def test_a_failed_append_outside_a_transaction_rolls_back_and_leaves_the_connect
     append()
     _make_next_append_collide()
 
-    with pytest.raises(IntegrityError):
+    with pytest.raises(LedgerUnavailable) as refused:
         append()
 
+    assert isinstance(refused.value.__cause__, IntegrityError)
     assert connection.get_autocommit()
     if connection.vendor == "sqlite":
         assert not connection.connection.in_transaction

@@ -221,7 +221,7 @@ def test_update_identity_re_encrypts_and_reindexes(practitioner):
     )
     assert not old.exists()
     (entry,) = entries(person, EntryKind.PERSON_UPDATED)
-    assert entry.payload == {"fields": ["family_name"]}
+    assert entry.payload == {"fields": ["family_name"], "identity_version": 2}
     assert entry.actor_ref == f"user:{practitioner.pk}"
     assert_no_plaintext([entry])
     assert b"Ashdown" not in bytes(entry.canonical)
@@ -237,7 +237,7 @@ def test_update_can_remove_nhs_number_and_change_kind(practitioner):
     assert fresh.nhs_number_index is None and fresh.nhs_number_enc is None
     assert fresh.kind == PersonKind.FAMILY_MEMBER
     (entry,) = entries(person, EntryKind.PERSON_UPDATED)
-    assert entry.payload == {"fields": ["kind", "nhs_number"]}
+    assert entry.payload == {"fields": ["kind", "nhs_number"], "identity_version": 2}
 
 
 def test_update_without_change_writes_nothing(practitioner):
