@@ -27,6 +27,8 @@ class EntryKind(models.TextChoices):
     USER_TWO_FACTOR_ENROLLED = "user.two_factor_enrolled", "Authenticator app set up"
     USER_TWO_FACTOR_RESET = "user.two_factor_reset", "Authenticator app removed"
     LEDGER_CHECKPOINT = "ledger.checkpoint", "Ledger checkpoint signed"
+    # A 403 or 404 from access on a case record or a privileged action (issue #11 item 2).
+    ACCESS_REFUSED = "access.refused", "Access refused"
     # Exchange: requests, shares, referrals, onward disclosure (issue #4 items 4-6, 10).
     REQUEST_RAISED = "request.raised", "Information request raised"
     REQUEST_ANSWERED = "request.answered", "Information request answered"
