@@ -129,8 +129,7 @@ def people_search(request, payload: PersonSearchIn):
 @router.get("/{person_id}", response=PersonOut, operation_id="people_get")
 def people_get(request, person_id: str):
     """A person your agency works with or received a share about."""
-    person = get_person_for(request.auth, person_id)
-    require(request.auth, Action.PERSON_VIEW, person)
+    person = get_person_for(request.auth, person_id, action=Action.PERSON_VIEW)
     return _person_out(request.auth, person)
 
 
