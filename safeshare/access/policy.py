@@ -9,6 +9,7 @@ registering an object rule (for `can`) and a scope rule (for `visible`) with
 `register`; this module holds what every rule shares.
 """
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -18,7 +19,7 @@ from safeshare.access.actions import Action, Relation
 from safeshare.access.rules.roles import CASE_ROLES, GLOBAL_RULES
 from safeshare.agencies.models import Agency, User
 from safeshare.core import clock
-from safeshare.core.errors import Forbidden
+from safeshare.core.errors import AccessAttempt, Forbidden
 from safeshare.exchange.models import ShareRecipient
 
 ObjectRule = Callable[[User, Agency, Action, Any], bool]
@@ -64,9 +65,28 @@ def can(user: Any, action: Action, obj: Any = None) -> bool:
 
 
 def require(user: Any, action: Action, obj: Any = None) -> None:
-    """`can`, or Forbidden (a 403) for adapters whose record is already known visible."""
+    """`can`, or Forbidden (a 403) for adapters whose record is already known visible.
+
+    The Forbidden names the action and the record, so the refusal is recorded
+    (issue #11 item 2); the client sees neither.
+    """
     if not can(user, action, obj):
-        raise Forbidden()
+        raise Forbidden(attempt=attempt_on(action, obj))
+
+
+def attempt_on(action: Action | None, obj: Any) -> AccessAttempt:
+    """The action and the record it was asked on, by model label and id only.
+
+    A target (`DecisionTarget`, `ShareSource`, ...) stands for the record it
+    holds; a global action (no object) names no record.
+    """
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        held = [getattr(obj, field.name) for field in dataclasses.fields(obj)]
+        obj = next((value for value in held if isinstance(value, Model)), None)
+    name = str(action) if action is not None else None
+    if not isinstance(obj, Model) or obj.pk is None:
+        return AccessAttempt(action=name)
+    return AccessAttempt(action=name, object_kind=obj._meta.label_lower, object_id=str(obj.pk))
 
 
 def visible(user: Any, queryset: QuerySet) -> QuerySet:

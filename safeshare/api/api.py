@@ -34,6 +34,7 @@ from safeshare.exchange.api_consent import router as continued_use_router
 from safeshare.exchange.api_subject import router as subject_notifications_router
 from safeshare.ledger.api import router as ledger_router
 from safeshare.people.api import router as people_router
+from safeshare.web.refusals import refusal_note
 
 # Errors any operation can answer with, besides those it declares itself
 # (400: a body or query that cannot be parsed at all).
@@ -140,6 +141,7 @@ def _domain_invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpRes
 
 @api.exception_handler(NotFound)
 def _not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
+    refusal_note(request, exc, 404)
     return problem_response(404, f"No {exc.noun} was found at this address.")
 
 
@@ -196,6 +198,7 @@ def _http404(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    refusal_note(request, exc, 403)
     return problem_response(403, "Your role does not allow this action on this record.")
 
 

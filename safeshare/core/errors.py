@@ -1,20 +1,52 @@
 """Errors every layer shares. Validation failures are Django's ValidationError
 with a message dict naming the field; these cover the rest."""
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import InterfaceError, OperationalError
 
 
-class NotFound(Exception):
-    """Missing, or outside the user's scope: callers cannot tell which (issue #3 item 6)."""
+@dataclass(frozen=True)
+class AccessAttempt:
+    """What a refused request asked for, set where access refuses it (issue #11 item 2).
 
-    def __init__(self, noun: str = "record") -> None:
+    Only the ledger's `access.refused` entry reads it; the client is never shown
+    it. `action` is an `access.actions.Action` value; `object_kind` the record's
+    model label (`people.person`); `object_id` the id as requested when it is a
+    well-formed UUID, else None with `object_id_malformed` set: the text a
+    client sent is never kept.
+    """
+
+    action: str | None = None
+    object_kind: str | None = None
+    object_id: str | None = None
+    object_id_malformed: bool = False
+
+
+class NotFound(Exception):
+    """Missing, or outside the user's scope: callers cannot tell which (issue #3 item 6).
+
+    `attempt` is set by the access fetch helpers, so the refusal is recorded;
+    a NotFound without it (a question id, a ledger entry number) is not a
+    refused attempt on a case record.
+    """
+
+    def __init__(self, noun: str = "record", *, attempt: AccessAttempt | None = None) -> None:
         super().__init__(f"{noun} not found")
         self.noun = noun
+        self.attempt = attempt
 
 
 class Forbidden(PermissionDenied):
-    """The record is visible but the action is not allowed for this user."""
+    """The record is visible but the action is not allowed for this user.
+
+    `attempt` names the action and record when `access.policy.require` refuses.
+    """
+
+    def __init__(self, *args: object, attempt: AccessAttempt | None = None) -> None:
+        super().__init__(*args)
+        self.attempt = attempt
 
 
 class VersionConflict(Exception):

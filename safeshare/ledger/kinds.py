@@ -31,6 +31,8 @@ class EntryKind(models.TextChoices):
         "idempotency_keys.purged",
         "Expired idempotency keys and their kept results deleted",
     )
+    # A 403 or 404 from access on a case record or a privileged action (issue #11 item 2).
+    ACCESS_REFUSED = "access.refused", "Access refused"
     # Exchange: requests, shares, referrals, onward disclosure (issue #4 items 4-6, 10).
     REQUEST_RAISED = "request.raised", "Information request raised"
     REQUEST_ANSWERED = "request.answered", "Information request answered"

@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connections, transaction
 
 from safeshare.core import clock
-from safeshare.core.errors import LedgerUnavailable, is_database_unavailable
+from safeshare.core.errors import AccessAttempt, LedgerUnavailable, is_database_unavailable
 
 from . import signing
 from .canonical import (
@@ -245,6 +245,45 @@ def _write(connection, fields: tuple, *, own_transaction: bool) -> Entry:
             cursor.close()
     values = (seq, recorded_at, actor_ref, agency_ref, kind, subject_ref, payload, canonical)
     return Entry.from_db(connection.alias, None, (*values, prev_hash, entry_hash))
+
+
+@transaction.atomic
+def refusal_record(
+    *,
+    actor_ref: str,
+    agency_ref: str | None,
+    attempt: AccessAttempt,
+    operation: str,
+    method: str,
+    status: int,
+    request_id: str,
+) -> Entry:
+    """Record that access refused a request: an ``access.refused`` entry (issue #11 item 2).
+
+    Called after the refused request's own work is over, in a transaction of its
+    own, so the entry stays even when that work rolled back. The payload holds
+    codes and ids only: the action, the operation (URL name or route), the
+    record's model label and its id as requested (never a malformed id's text),
+    the status answered (403 or 404) and the request id sent back as
+    ``X-Request-Id``. It does not say whether the record exists: a missing
+    record and one out of scope are refused, and recorded, alike.
+    """
+    return ledger_append(
+        kind=EntryKind.ACCESS_REFUSED,
+        actor_ref=actor_ref,
+        agency_ref=agency_ref,
+        subject_ref=None,
+        payload={
+            "action": attempt.action or operation,
+            "operation": operation,
+            "method": method,
+            "object_kind": attempt.object_kind,
+            "object_id": attempt.object_id,
+            "object_id_malformed": attempt.object_id_malformed,
+            "status": status,
+            "request_id": request_id,
+        },
+    )
 
 
 @transaction.atomic

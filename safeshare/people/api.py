@@ -182,8 +182,7 @@ def people_search(request, payload: PersonSearchIn):
 )
 def people_get(request, person_id: str, response: HttpResponse):
     """A person your agency works with or received a share about (ETag: its identity version)."""
-    person = get_person_for(request.auth, person_id)
-    require(request.auth, Action.PERSON_VIEW, person)
+    person = get_person_for(request.auth, person_id, action=Action.PERSON_VIEW)
     _send_identity_etag(response, person)
     return _person_out(request.auth, person)
 

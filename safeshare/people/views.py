@@ -109,9 +109,7 @@ def add(request: HttpRequest) -> HttpResponse:
 
 def detail(request: HttpRequest, person_id: str) -> HttpResponse:
     """A person's identity, family and the agencies working with them."""
-    person = get_person_for(request.user, person_id)
-    if not can(request.user, Action.PERSON_VIEW, person):
-        raise Forbidden()
+    person = get_person_for(request.user, person_id, action=Action.PERSON_VIEW)
     relationships = list(selectors.relationships_for_person(person=person))
     related = [r.related_person if r.person_id == person.pk else r.person for r in relationships]
     seen = set(

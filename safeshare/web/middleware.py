@@ -101,5 +101,5 @@ class NotFoundPageMiddleware:
         from safeshare.web.views import error_404
 
         if isinstance(exception, NotFound):
-            return error_404(request)
+            return error_404(request, exception)
         return None

@@ -27,6 +27,7 @@ from safeshare.web import sign_in as flow
 from safeshare.web import two_factor
 from safeshare.web.forms import GovukForm
 from safeshare.web.middleware import is_two_factor_verified
+from safeshare.web.refusals import refusal_note
 
 
 class SignInForm(GovukForm):
@@ -195,14 +196,18 @@ def locked_out(
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A refused action; the refusal is recorded (`web.refusals`), nothing of it is shown."""
+    refusal_note(request, exception, 403)
     return render(request, "web/errors/403.html", {}, status=403)
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """The same page whether the record is missing or not the user's to see (issue #3 item 6).
 
-    Nothing from the exception is shown.
+    Nothing from the exception is shown. A NotFound from access is recorded as a
+    refusal (`web.refusals`); a URL that matches no page is not.
     """
+    refusal_note(request, exception, 404)
     return render(request, "web/errors/404.html", {}, status=404)
 
 

@@ -118,7 +118,8 @@ def test_administrator_cannot_change_their_own_membership(admin_client, admin_us
     )
     assert response.status_code == 403
     assert User.objects.get(pk=admin_user.pk).roles == {Role.ADMINISTRATOR}
-    assert not Entry.objects.exists()
+    # Nothing changed; only the refusal itself is recorded (issue #11 item 2).
+    assert list(Entry.objects.values_list("kind", flat=True)) == ["access.refused"]
 
 
 def test_administrator_adds_a_membership(admin_client):

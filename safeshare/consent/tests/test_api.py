@@ -103,7 +103,9 @@ COUNTED = (
 
 
 def counts() -> list[int]:
-    return [model.objects.count() for model in COUNTED]
+    """Rows of every kind a consent write makes; a refusal's own entry is not one."""
+    written = [model.objects.count() for model in COUNTED if model is not Entry]
+    return [*written, Entry.objects.exclude(kind="access.refused").count()]
 
 
 def rules(response, status: int, field: str) -> list[str]:

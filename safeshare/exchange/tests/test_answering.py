@@ -182,7 +182,9 @@ def test_a_lead_information_officer_is_not_offered_the_aid_and_cannot_take_on(w)
     response = client.post(f"/exchange/requests/{asked.pk}/accept/")
 
     assert response.status_code == 403
-    assert last_entry().seq == before
+    # Nothing was written but the refusal's own entry (issue #11 item 2).
+    after = Entry.objects.filter(seq__gt=before)
+    assert [(e.kind, e.payload["status"]) for e in after] == [("access.refused", 403)]
     assert not Involvement.objects.filter(agency=w["other"], person=w["child"]).exists()
     assert SESSION_KEY not in client.session
 

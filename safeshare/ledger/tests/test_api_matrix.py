@@ -100,10 +100,18 @@ def test_ledger_operation_matrix(operation, role, ledger_world):
 def test_a_refused_checkpoint_write_writes_nothing(ledger_world):
     from safeshare.ledger.models import Checkpoint, Entry
 
-    before = (Entry.objects.count(), Checkpoint.objects.count())
-    for role in Role:
-        if role == Role.AUDITOR:
-            continue
+    def written():
+        return (
+            Entry.objects.exclude(kind=EntryKind.ACCESS_REFUSED).count(),
+            Checkpoint.objects.count(),
+        )
+
+    before = written()
+    refused = [role for role in Role if role != Role.AUDITOR]
+    for role in refused:
         client = two_factor_client(staff(role, agency=ledger_world["agency"]))
         assert client.post("/api/v1/ledger/checkpoints").status_code == 403
-    assert (Entry.objects.count(), Checkpoint.objects.count()) == before
+    assert written() == before
+    # Each refusal is itself recorded (issue #11 item 2), and nothing else is.
+    entries = Entry.objects.filter(kind=EntryKind.ACCESS_REFUSED)
+    assert [e.payload["action"] for e in entries] == ["ledger.checkpoint"] * len(refused)

@@ -7,6 +7,7 @@ from django.test import Client
 from safeshare.access.actions import Relation
 from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import staff
+from safeshare.ledger.kinds import EntryKind
 from safeshare.ledger.models import Checkpoint, Entry
 from safeshare.web.testing import sign_in_verified
 
@@ -58,12 +59,21 @@ def test_ledger_pages_matrix(role, ledger_world):  # noqa: F811
 
 
 def test_refused_pages_show_the_403_page_and_write_nothing(ledger_world):  # noqa: F811
-    before = (Entry.objects.count(), Checkpoint.objects.count())
+    def written():
+        return (
+            Entry.objects.exclude(kind=EntryKind.ACCESS_REFUSED).count(),
+            Checkpoint.objects.count(),
+        )
+
+    before = written()
     client = client_for(Role.ADMINISTRATOR, Relation.OWN_AGENCY, ledger_world)
     response = client.post("/ledger/checkpoints/")
     assert response.status_code == 403
     assert "You cannot do that" in response.content.decode()
-    assert (Entry.objects.count(), Checkpoint.objects.count()) == before
+    assert written() == before
+    # Only the refusal itself is recorded (issue #11 item 2).
+    [refused] = Entry.objects.filter(kind=EntryKind.ACCESS_REFUSED)
+    assert refused.payload["status"] == 403
 
 
 def test_every_page_name_resolves():

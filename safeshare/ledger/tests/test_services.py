@@ -8,7 +8,7 @@ import time_machine
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from safeshare.core.errors import LedgerUnavailable
+from safeshare.core.errors import AccessAttempt, LedgerUnavailable
 from safeshare.ledger.canonical import GENESIS_HASH
 from safeshare.ledger.kinds import EntryKind
 from safeshare.ledger.models import Checkpoint, Entry
@@ -17,6 +17,7 @@ from safeshare.ledger.services import (
     checkpoint_export,
     checkpoint_write,
     ledger_append,
+    refusal_record,
 )
 
 pytestmark = pytest.mark.django_db
@@ -305,3 +306,45 @@ def test_choices_members_are_plain_strings_in_the_payload():
     entry = append(payload={"kind_changed_to": EntryKind.PERSON_SHREDDED, "count": True})
 
     assert b'"kind_changed_to":"person.shredded"' in entry.canonical
+
+
+def test_refusal_record_appends_codes_and_ids_only():
+    person_id, request_id = str(uuid.uuid4()), str(uuid.uuid4())
+    entry = refusal_record(
+        actor_ref="user:" + str(uuid.UUID(int=3)),
+        agency_ref=str(uuid.UUID(int=1)),
+        attempt=AccessAttempt(
+            action="person.view", object_kind="people.person", object_id=person_id
+        ),
+        operation="api:people_get",
+        method="GET",
+        status=404,
+        request_id=request_id,
+    )
+    assert entry.kind == EntryKind.ACCESS_REFUSED == "access.refused"
+    assert entry.subject_ref is None
+    assert entry.payload == {
+        "action": "person.view",
+        "operation": "api:people_get",
+        "method": "GET",
+        "object_kind": "people.person",
+        "object_id": person_id,
+        "object_id_malformed": False,
+        "status": 404,
+        "request_id": request_id,
+    }
+    assert Entry.objects.get(seq=entry.seq).hash == entry.hash
+
+
+def test_refusal_without_an_access_action_names_the_operation():
+    entry = refusal_record(
+        actor_ref="user:" + str(uuid.UUID(int=3)),
+        agency_ref=None,
+        attempt=AccessAttempt(),
+        operation="people:caseload",
+        method="GET",
+        status=403,
+        request_id=str(uuid.uuid4()),
+    )
+    assert entry.payload["action"] == "people:caseload"
+    assert entry.payload["object_kind"] is None and entry.payload["object_id"] is None
