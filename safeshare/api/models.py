@@ -5,6 +5,7 @@ import hashlib
 from django.db import models
 from django.db.models import F, Q
 
+from safeshare.core import clock
 from safeshare.core.models import BaseModel
 
 
@@ -44,3 +45,8 @@ class ApiToken(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.label} ({self.user})"
+
+    @property
+    def is_active(self) -> bool:
+        """Neither revoked nor expired."""
+        return self.revoked_at is None and self.expires_at > clock.now()
