@@ -26,12 +26,12 @@ class TwoFactorSession(APIKeyCookie):
     """Django's session, only once the user has passed the second factor.
 
     The cookie's name follows SESSION_COOKIE_NAME (`__Host-sessionid` in
-    production), read when the scheme is built.
+    production) on every request.
     """
 
-    def __init__(self, csrf: bool = True) -> None:
-        self.param_name = settings.SESSION_COOKIE_NAME
-        super().__init__(csrf=csrf)
+    @property  # type: ignore[override]
+    def param_name(self) -> str:
+        return settings.SESSION_COOKIE_NAME
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = request.user
