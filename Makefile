@@ -1,11 +1,12 @@
 # The README's whole set-up: `make demo` and `make test`.
+# The demo runs with DEBUG off; `SAFESHARE_DEBUG=1 make demo` turns it on.
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 SAFESHARE := $(VENV)/bin/safeshare
 DEMO_ENV := SAFESHARE_DEMO=1 SAFESHARE_VAR_DIR=$(CURDIR)/var SAFESHARE_KEK_FILE=$(CURDIR)/var/kek.key \
 	SAFESHARE_LEDGER_SIGNING_KEY_FILE=$(CURDIR)/var/ledger-signing.pem \
-	DJANGO_SETTINGS_MODULE=safeshare.config.settings.dev
+	DJANGO_SETTINGS_MODULE=safeshare.config.settings.dev SAFESHARE_DEBUG=$(or $(SAFESHARE_DEBUG),0)
 
 .PHONY: demo test install assets check bench browsers clean
 

@@ -99,6 +99,7 @@ def make_plan(seeded, users: int) -> dict:
 
     from safeshare.api.auth import issue_token
     from safeshare.people.models import Person
+    from safeshare.web.sign_in import lifetime_start
     from safeshare.web.testing import STAFF_BACKEND, totp_device
 
     sender, receiver = seeded.sample["sender"], seeded.sample["receiver"]
@@ -114,6 +115,7 @@ def make_plan(seeded, users: int) -> dict:
         store[BACKEND_SESSION_KEY] = STAFF_BACKEND
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
+        lifetime_start(store)
         store.create()
         return store.session_key
 

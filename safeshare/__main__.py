@@ -11,6 +11,11 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
+    # django.setup() below reads the settings before Django's own parser sees
+    # --settings, so honour it here (`safeshare check --deploy --settings=...prod`).
+    chosen = _settings_option(argv)
+    if chosen:
+        os.environ["DJANGO_SETTINGS_MODULE"] = chosen
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeshare.config.settings.dev")
     import django
     from django.core.management import execute_from_command_line, get_commands
@@ -21,6 +26,15 @@ def main(argv: list[str] | None = None) -> None:
         if joined in get_commands():
             argv = [argv[0], joined, *argv[3:]]
     execute_from_command_line(argv)
+
+
+def _settings_option(argv: list[str]) -> str:
+    for index, arg in enumerate(argv):
+        if arg.startswith("--settings="):
+            return arg.partition("=")[2]
+        if arg == "--settings" and index + 1 < len(argv):
+            return argv[index + 1]
+    return ""
 
 
 if __name__ == "__main__":

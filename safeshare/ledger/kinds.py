@@ -26,6 +26,10 @@ class EntryKind(models.TextChoices):
     USER_LOCKED_OUT = "user.locked_out", "User locked out"
     USER_TWO_FACTOR_ENROLLED = "user.two_factor_enrolled", "Authenticator app set up"
     USER_TWO_FACTOR_RESET = "user.two_factor_reset", "Authenticator app removed"
+    # Personal API tokens (issue #11 item 5); entries name the token's id, never the token.
+    TOKEN_ISSUED = "token.issued", "API token issued"
+    TOKEN_REVOKED = "token.revoked", "API token revoked"
+    TOKEN_ROTATED = "token.rotated", "API token rotated"
     LEDGER_CHECKPOINT = "ledger.checkpoint", "Ledger checkpoint signed"
     IDEMPOTENCY_KEYS_PURGED = (
         "idempotency_keys.purged",

@@ -45,6 +45,12 @@ class SafeshareAdminSite(admin.AdminSite):
 
         return update_wrapper(refuse_other_roles, inner)
 
+    def logout(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        """The admin's "Log out" is the site's sign-out: the session and its API tokens end."""
+        from safeshare.web.views import sign_out
+
+        return sign_out(request)
+
     def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         """There is one way in: the two-step sign-in (never the admin's own form)."""
         next_url = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index")

@@ -6,14 +6,24 @@ password and the TOTP code (issue #3 item 3). The API authenticates itself
 (`safeshare.api.auth`) with the same test, `is_two_factor_verified`.
 """
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.sessions.backends.base import UpdateError
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+
+from safeshare.core import clock
+
+logger = logging.getLogger(__name__)
+
+# When the session was last saved; its idle expiry is that moment plus SESSION_COOKIE_AGE.
+REFRESHED_AT_KEY = "safeshare_refreshed_at"
 
 # Pages that must work before sign-in is complete (named URLs, exact paths).
 PUBLIC_URL_NAMES = (
@@ -61,6 +71,56 @@ class RequireTwoFactorMiddleware:
         if not self.is_exempt(request.path_info) and not is_two_factor_verified(request.user):
             return redirect_to_login(request.get_full_path(), reverse(settings.LOGIN_URL))
         return self.get_response(request)
+
+
+class SessionLifetimeMiddleware:
+    """End sessions when they should, and save them only when that moves (issue #11 items 6, 13).
+
+    A verified session ends SAFESHARE_SESSION_LIFETIME after the second
+    factor passed, however active it is; its API tokens are revoked and the
+    request goes on signed out (pages send the user to sign in, the API
+    answers 401). The idle expiry (SESSION_COOKIE_AGE) moves on only when it
+    would move by more than SAFESHARE_SESSION_REFRESH_SECONDS, so reads
+    inside that step write nothing, and a refresh the database refuses is
+    logged and skipped: a database that cannot take writes still serves
+    reads. Place after OTPMiddleware and before RequireTwoFactorMiddleware.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from safeshare.api.services import RevokeReason
+        from safeshare.web import sign_in
+
+        if is_two_factor_verified(request.user) and sign_in.lifetime_over(request.session):
+            sign_in.session_end(request, reason=RevokeReason.SESSION_LIFETIME)
+        response = self.get_response(request)
+        self._refresh_idle_expiry(request)
+        return response
+
+    @staticmethod
+    def _refresh_idle_expiry(request: HttpRequest) -> None:
+        session = request.session
+        if not session.keys():
+            return  # no session, or an empty one: nothing to keep alive
+        now = clock.now().timestamp()
+        if session.modified:
+            session[REFRESHED_AT_KEY] = now  # saved by SessionMiddleware anyway
+            return
+        last = session.get(REFRESHED_AT_KEY)
+        step = settings.SAFESHARE_SESSION_REFRESH_SECONDS
+        if isinstance(last, int | float) and 0 <= now - last <= step:
+            return
+        session[REFRESHED_AT_KEY] = now
+        try:
+            session.save()
+        except (DatabaseError, UpdateError):
+            # The db engine reports a refused UPDATE as UpdateError, as it does a
+            # session deleted meanwhile (signed out elsewhere): either way the
+            # read goes on, and the next request finds what is left.
+            logger.warning("Could not move a session's idle expiry on; the read goes on")
+        session.modified = False
 
 
 class SecurityHeadersMiddleware:

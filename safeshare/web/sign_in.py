@@ -24,9 +24,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeshare.agencies import services
 from safeshare.agencies.models import User
+from safeshare.api import services as token_services
 from safeshare.core import clock
 
 PENDING_KEY = "safeshare_sign_in"
+# When the second factor was passed: the session ends a fixed time after it,
+# however active (SAFESHARE_SESSION_LIFETIME, issue #11 item 6).
+VERIFIED_AT_KEY = "safeshare_verified_at"
 STAFF_BACKEND = "safeshare.agencies.backends.StaffBackend"
 
 
@@ -128,8 +132,38 @@ def complete(request: HttpRequest, *, user: User, device: Any) -> str:
     pending_clear(request)
     auth.login(request, user, backend=STAFF_BACKEND)
     otp_login(request, device)
+    lifetime_start(request.session)
     services.user_sign_in_record(user=user)
     return next_url
+
+
+def lifetime_start(session: Any) -> None:
+    """Start the session's absolute lifetime now (both factors have just passed)."""
+    session[VERIFIED_AT_KEY] = clock.now().timestamp()
+
+
+def lifetime_over(session: Any) -> bool:
+    """Whether a verified session has outlived SAFESHARE_SESSION_LIFETIME.
+
+    A verified session without a start (or with one in the future) counts as
+    over: the rule fails closed.
+    """
+    started = session.get(VERIFIED_AT_KEY)
+    if not isinstance(started, int | float):
+        return True
+    age = clock.now().timestamp() - started
+    return age < 0 or age > settings.SAFESHARE_SESSION_LIFETIME.total_seconds()
+
+
+def session_end(request: HttpRequest, *, reason: str) -> None:
+    """Sign out: revoke the API tokens issued from this session, then flush it (item 5)."""
+    user = request.user
+    if user.is_authenticated:
+        token_services.tokens_revoke_for_session(
+            user=user, session_key=request.session.session_key, reason=reason
+        )
+    pending_clear(request)
+    auth.logout(request)
 
 
 def safe_next(request: HttpRequest, next_url: str) -> str:

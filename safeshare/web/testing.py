@@ -10,7 +10,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeshare.agencies.models import User
-from safeshare.web.sign_in import STAFF_BACKEND
+from safeshare.web.sign_in import STAFF_BACKEND, lifetime_start
 from safeshare.web.two_factor import current_code
 
 __all__ = ["STAFF_BACKEND", "code_for", "sign_in_verified", "totp_device"]
@@ -30,6 +30,7 @@ def sign_in_verified(client: Client, user: User) -> TOTPDevice:
     client.force_login(user, backend=STAFF_BACKEND)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    lifetime_start(session)
     session.save()
     return device
 

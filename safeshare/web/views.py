@@ -11,7 +11,6 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib import auth
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from safeshare.agencies.models import Role
 from safeshare.api.problems import unexpected_problem
+from safeshare.api.services import RevokeReason
 from safeshare.core.errors import UNAVAILABLE_RETRY_SECONDS, is_unavailable
 from safeshare.web import sign_in as flow
 from safeshare.web import two_factor
@@ -141,8 +141,8 @@ def sign_in_set_up(request: HttpRequest) -> HttpResponse:
 @require_POST
 @csrf_protect
 def sign_out(request: HttpRequest) -> HttpResponse:
-    flow.pending_clear(request)
-    auth.logout(request)
+    """End the session, and with it the API tokens issued from it (issue #11 item 5)."""
+    flow.session_end(request, reason=RevokeReason.SIGNED_OUT)
     return redirect("web:signed_out")
 
 

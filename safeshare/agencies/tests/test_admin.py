@@ -13,9 +13,9 @@ from safeshare.web.testing import STAFF_BACKEND, sign_in_verified
 
 pytestmark = pytest.mark.django_db
 
-# Configuration and evidence only: staff, agencies, authenticators, lockouts, and the
-# read-only ledger (pseudonymous references, no case content).
-ALLOWED_ADMIN_APPS = {"agencies", "otp_totp", "axes", "ledger"}
+# Configuration and evidence only: staff, agencies, authenticators, lockouts, API
+# tokens, and the read-only ledger (pseudonymous references, no case content).
+ALLOWED_ADMIN_APPS = {"agencies", "otp_totp", "axes", "ledger", "api"}
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeshare.api.auth import issue_token
+from safeshare.web.sign_in import lifetime_start
 
 PROBLEM = "application/problem+json"
 
@@ -23,6 +24,7 @@ def two_factor_client(user, *, enforce_csrf: bool = False) -> Client:
     client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    lifetime_start(session)
     session.save()
     return client
 

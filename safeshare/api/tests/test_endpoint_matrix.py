@@ -7,6 +7,7 @@ when an operation is added to the API without a row here.
 """
 
 import uuid
+from datetime import timedelta
 
 import pytest
 
@@ -17,6 +18,7 @@ from safeshare.access.tests.test_matrix import EXPECTED_PERSON, world  # noqa: F
 from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import staff
 from safeshare.api.api import api
+from safeshare.api.services import token_issue
 from safeshare.api.tests.helpers import two_factor_client
 from safeshare.people.identity import read_identity
 from safeshare.people.models import PersonKind
@@ -37,6 +39,10 @@ def _identity_body(n: int) -> dict:
         "family_name": "Testfamily",
         "date_of_birth": f"2016-03-0{n % 9 + 1}",
     }
+
+
+def _manages_tokens(role, relation, allowed, denied):
+    return allowed if role == Role.ADMINISTRATOR and relation != Relation.NONE else denied
 
 
 def _person_status(role, relation, action, success):
@@ -73,6 +79,28 @@ def _rows(world):  # noqa: F811
         "tokens_issue": (
             lambda client, person, helper: client.post(
                 "/api/v1/tokens", {"label": "x", "days": 1}, content_type="application/json"
+            ),
+            lambda role, relation: 201,
+        ),
+        # Tokens are no case content: an administrator (active) manages anyone's,
+        # everyone else only their own, and another user's token is not found.
+        "tokens_list": (
+            lambda client, person, helper: client.get(
+                "/api/v1/tokens", {"user_id": str(helper["colleague_token"].user_id)}
+            ),
+            lambda role, relation: _manages_tokens(role, relation, 200, 403),
+        ),
+        "tokens_revoke": (
+            lambda client, person, helper: client.post(
+                f"/api/v1/tokens/{helper['colleague_token'].id}/revoke"
+            ),
+            lambda role, relation: _manages_tokens(role, relation, 200, 404),
+        ),
+        "tokens_rotate": (
+            lambda client, person, helper: client.post(
+                f"/api/v1/tokens/{helper['own_token'].id}/rotate",
+                {},
+                content_type="application/json",
             ),
             lambda role, relation: 201,
         ),
@@ -127,6 +155,9 @@ OPERATIONS = [
     "agencies_me",
     "agencies_list",
     "tokens_issue",
+    "tokens_list",
+    "tokens_revoke",
+    "tokens_rotate",
     "people_create",
     "people_get",
     "people_update_identity",
@@ -151,7 +182,17 @@ def test_operation_matrix(operation, role, world):  # noqa: F811
         person = world["records"].get(relation, world["records"][Relation.OWN_AGENCY])
         # A sibling the home agency also works with, for relationship rows.
         relative = person_for(world["author_home"])
-        helper = {"n": n, "relative": relative, "search": {"nhs_number": "9434765919"}}
+        helper = {
+            "n": n,
+            "relative": relative,
+            "search": {"nhs_number": "9434765919"},
+            "own_token": token_issue(actor=user, label="own", lifetime=timedelta(days=1))[0],
+            "colleague_token": token_issue(
+                actor=staff(Role.PRACTITIONER, agency=world["home"]),
+                label="colleague",
+                lifetime=timedelta(days=1),
+            )[0],
+        }
         response = call(two_factor_client(user), person, helper)
         if response.status_code != expected(role, relation):
             failures.append((relation, response.status_code, expected(role, relation)))

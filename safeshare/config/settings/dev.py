@@ -1,9 +1,14 @@
-"""Local development and `make demo`: SQLite by default, DEBUG off unless asked."""
+"""Local development and `make demo`: SQLite by default, DEBUG off unless asked.
+
+DEBUG comes from base settings: off unless a developer sets SAFESHARE_DEBUG=1,
+so the demo never shows a debug page or a stack trace (issue #11 item 7). With
+DEBUG off WhiteNoise serves the collected static files (`make demo` runs
+collectstatic) and errors show the project's own 404 and 500 pages.
+"""
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, VAR_DIR, env_bool
+from .base import SECRET_KEY, VAR_DIR
 
-DEBUG = env_bool("SAFESHARE_DEBUG", True)
 SECRET_KEY = SECRET_KEY or "dev-only-not-secret"  # noqa: F405
 
 # Development and the demo have no mail server: emails (which carry no personal
