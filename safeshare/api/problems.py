@@ -39,6 +39,8 @@ TITLES = {
     404: "Not found",
     405: "Method not allowed",
     409: "Conflict",
+    413: "Request body too large",
+    415: "Unsupported media type",
     422: "There is a problem with your request",
     429: "Too many requests",
     503: "Not available",
