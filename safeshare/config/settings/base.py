@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "safeshare.web.middleware.RequireTwoFactorMiddleware",
     "safeshare.web.middleware.NotFoundPageMiddleware",
+    "safeshare.web.query.QueryParametersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
