@@ -3,7 +3,7 @@
 Every error is a problem document (problems.py); no input can produce a 500.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -14,6 +14,7 @@ from ninja.openapi.schema import OpenAPISchema
 from safeshare.agencies.api import router as agencies_router
 from safeshare.api import idempotency
 from safeshare.api.auth import API_AUTH
+from safeshare.api.body import BodyRefused, JsonBodyParser, refuse_undeclared_query
 from safeshare.api.problems import (
     PROBLEM_CONTENT_TYPE,
     TITLES,
@@ -39,6 +40,8 @@ from safeshare.web.refusals import refusal_note
 # Errors any operation can answer with, besides those it declares itself
 # (400: a body or query that cannot be parsed at all).
 DOCUMENTED_ERRORS = (400, 401, 403, 404, 422)
+# And those of an operation that takes a body (api/body.py, web/body_limit.py).
+DOCUMENTED_BODY_ERRORS = (413, 415)
 _PROBLEM_REF = "#/components/schemas/Problem"
 # A write the database or the ledger could not take is rolled back and answered
 # 503 with Retry-After (database-unavailable, ledger-unavailable).
@@ -68,7 +71,8 @@ class SafeshareAPI(NinjaAPI):
                     content = response.get("content", {})
                     if content.get("application/json") == problem:
                         response["content"] = {PROBLEM_CONTENT_TYPE: problem}
-                for status in DOCUMENTED_ERRORS:
+                body_errors = DOCUMENTED_BODY_ERRORS if "requestBody" in operation else ()
+                for status in (*DOCUMENTED_ERRORS, *body_errors):
                     responses.setdefault(
                         status,
                         {"description": TITLES[status], "content": {PROBLEM_CONTENT_TYPE: problem}},
@@ -106,9 +110,12 @@ api = SafeshareAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
     auth=API_AUTH,
+    parser=JsonBodyParser(),
 )
 # Registered first: it needs each operation's own `run` (see idempotency.idempotent).
 api.add_decorator(idempotency.idempotent, mode="view")
+# Before authentication: a malformed request is refused alike for everyone.
+api.add_decorator(refuse_undeclared_query, mode="view")
 
 api.add_router("/v1/agencies", agencies_router)
 api.add_router("/v1/ledger", ledger_router)
@@ -211,7 +218,20 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, BodyRefused):  # ninja wraps the parser's refusals
+        return exc.__cause__.response()
     return problem_response(exc.status_code, str(exc))
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    # Django's own limit, behind web.body_limit's.
+    return problem_response(413, "The request body is too large.", kind="body-too-large")
+
+
+@api.exception_handler(TooManyFieldsSent)
+def _too_many_fields(request: HttpRequest, exc: TooManyFieldsSent) -> HttpResponse:
+    return problem_response(400, "The request has too many fields.")
 
 
 @api.exception_handler(Exception)

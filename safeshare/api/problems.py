@@ -44,6 +44,8 @@ TITLES = {
     405: "Method not allowed",
     409: "Conflict",
     412: "The record changed since you read it",
+    413: "Request body too large",
+    415: "Unsupported media type",
     422: "There is a problem with your request",
     428: "Say which version you are editing",
     429: "Too many requests",

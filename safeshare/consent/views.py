@@ -61,8 +61,10 @@ from safeshare.people.selectors import (
     person_identities,
     relationships_for_person,
 )
+from safeshare.web.query import accepts_query
 
 
+@accepts_query("page")
 @require_GET
 @answers_bad_page
 def conflicts(request: HttpRequest) -> HttpResponse:
@@ -131,6 +133,7 @@ def _submit(request: HttpRequest, form: Any, write: Callable[[dict], str]) -> tu
     return None, 422
 
 
+@accepts_query("decision")
 @require_http_methods(["GET", "POST"])
 def consent_new(request: HttpRequest, person_id: str) -> HttpResponse:
     """Record a consent or a refusal about a child: first which, then the details."""
@@ -391,6 +394,7 @@ def notice_new(request: HttpRequest, person_id: str) -> HttpResponse:
     return render(request, "consent/notice_new.html", context, status=status)
 
 
+@accepts_query("page")
 @require_GET
 @answers_bad_page
 def without_notice(request: HttpRequest) -> HttpResponse:

@@ -148,6 +148,17 @@ def _require_total_order(queryset: QuerySet) -> None:
         )
 
 
+def _require_declared(request: HttpRequest, param: str) -> None:
+    # Pages refuse query parameters their view does not declare (web/query.py);
+    # a list whose page parameter is not declared would refuse its own page 2.
+    accepted = getattr(request, "accepted_query", None)
+    if accepted is not None and param not in accepted:
+        raise ImproperlyConfigured(
+            f"This view pages a list with ?{param}= but does not declare it: "
+            f'decorate the view with @accepts_query("{param}").'
+        )
+
+
 def paginate(
     request: HttpRequest,
     queryset: QuerySet,
@@ -163,6 +174,7 @@ def paginate(
     from 1 to the last page; an empty list has one empty page.
     """
     _require_total_order(queryset)
+    _require_declared(request, param)
     paginator = Paginator(queryset, per_page or PAGE_SIZE)
     values = request.GET.getlist(param)
     query = request.GET.copy()

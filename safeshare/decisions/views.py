@@ -54,6 +54,7 @@ from safeshare.people.selectors import (
     people_for_agency,
     person_identities,
 )
+from safeshare.web.query import accepts_query
 
 
 def _require_case_role(request: HttpRequest) -> None:
@@ -125,6 +126,7 @@ def _path(pack, answers: dict) -> dict:
 # ---------------------------------------------------------------------------
 
 
+@accepts_query("person")
 @require_http_methods(["GET", "POST"])
 def aid_start(request: HttpRequest) -> HttpResponse:
     """Start the decision aid: choose the child, or anonymised information."""
@@ -361,6 +363,7 @@ def _may_decide(user: User) -> bool:
     return can(user, Action.DECISION_RECORD, DecisionTarget(subject=None))
 
 
+@accepts_query("page")
 @answers_bad_page
 def decision_list(request: HttpRequest) -> HttpResponse:
     """Your agency's decisions, newest first, a page at a time."""
@@ -373,6 +376,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@accepts_query("page")
 @answers_bad_page
 def decision_list_for_person(request: HttpRequest, person_id: str) -> HttpResponse:
     """Your agency's decisions about one person, superseded ones included, a page at a time."""
@@ -457,6 +461,7 @@ def decision_review(request: HttpRequest, decision_id: str) -> HttpResponse:
     return render(request, "decisions/review.html", {"form": form, "decision": decision})
 
 
+@accepts_query("page")
 @answers_bad_page
 def departures(request: HttpRequest) -> HttpResponse:
     """Decisions that depart from the aid's recommendation, awaiting your review, oldest
@@ -471,6 +476,7 @@ def departures(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------------------
 
 
+@accepts_query("awaiting_page", "asked_page")
 @answers_bad_page
 def advice_list(request: HttpRequest) -> HttpResponse:
     """Advice put to you and awaiting your answer, and advice you asked for, each paged."""

@@ -43,6 +43,7 @@ from safeshare.exchange.services.referrals import CONSENT_REASONS
 from safeshare.people.identity import read_identity
 from safeshare.people.sealing import open_text, seal_text
 from safeshare.people.selectors import person_identity_for
+from safeshare.web.query import accepts_query
 
 DRAFTS = "exchange_share_drafts"
 
@@ -78,6 +79,7 @@ def _decision_aid_url() -> str | None:
 # --- requests ----------------------------------------------------------------------------
 
 
+@accepts_query("in_page", "out_page", "overdue_page")
 @answers_bad_page
 def requests(request: HttpRequest) -> HttpResponse:
     """Requests in and out, with their status; overdue ones for both sides. Each list is
@@ -421,6 +423,7 @@ def share_item_remove(request: HttpRequest, decision_id: str, position: int) -> 
 # --- reading shares ----------------------------------------------------------------------
 
 
+@accepts_query("sent_page", "awaiting_page", "onward_page", "received_page")
 @answers_bad_page
 def shares(request: HttpRequest) -> HttpResponse:
     """Shares your agency sent, and those open to you as a recipient, each list paged."""

@@ -32,8 +32,10 @@ from safeshare.exchange.selectors_subject import (
 )
 from safeshare.exchange.services.subject import subject_notification_record
 from safeshare.people.identity import read_identity
+from safeshare.web.query import accepts_query
 
 
+@accepts_query("page")
 @require_GET
 @answers_bad_page
 def subject_tasks(request: HttpRequest) -> HttpResponse:
@@ -104,6 +106,7 @@ def _record(request: HttpRequest, share, outcome: str, form) -> bool:
     return True
 
 
+@accepts_query("outcome")
 @require_http_methods(["GET", "POST"])
 def subject_record(request: HttpRequest, share_id: str) -> HttpResponse:
     """Whether the child or family was told of this share; the outcomes recorded so far."""

@@ -22,6 +22,7 @@ from safeshare.access.actions import Action
 from safeshare.access.policy import can, require
 from safeshare.core.errors import NotFound
 from safeshare.web.forms import GovukForm
+from safeshare.web.query import accepts_query
 
 from . import selectors
 from .kinds import EntryKind
@@ -110,6 +111,7 @@ def _page_query(filters: dict[str, Any], after_seq: int) -> str:
     return urlencode({**params, "after_seq": after_seq})
 
 
+@accepts_query("kind", "subject_ref", "after_seq")
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     """The head of the ledger, the latest checkpoints and a page of entries."""

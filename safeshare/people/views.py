@@ -22,6 +22,7 @@ from safeshare.core.paging import answers_bad_page, paginate
 from safeshare.people import selectors, services
 from safeshare.people.forms import PersonAddForm, PersonFindForm
 from safeshare.people.models import Person
+from safeshare.web.query import accepts_query
 
 
 def _require_case_role(request: HttpRequest) -> None:
@@ -29,6 +30,7 @@ def _require_case_role(request: HttpRequest) -> None:
         raise Forbidden()
 
 
+@accepts_query("page")
 @answers_bad_page
 def caseload(request: HttpRequest) -> HttpResponse:
     """The people the user's agency works with now, newest first, a page at a time.

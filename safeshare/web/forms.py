@@ -3,19 +3,93 @@
 Pages render fields through `web/fields.html` (which calls the GOV.UK
 macros); forms built on `GovukForm` carry errors that name the field, and
 service `ValidationError`s land beside the field they name.
+
+Every field of every such form follows the text rule of `core.cleaning`:
+invisible formatting characters are removed from what was posted before the
+form is cleaned (not from passwords, which are compared exactly and never
+shown), and a field holding a control character gets that error alone (tab
+and new lines are allowed in text areas only).
 """
 
 import datetime
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.datastructures import MultiValueDict
+
+from safeshare.core.cleaning import (
+    CONTROL_CHARACTER,
+    control_character_message,
+    has_control_characters,
+    without_invisible,
+)
+
+
+def _visible(value: Any) -> Any:
+    return without_invisible(value) if isinstance(value, str) else value
+
+
+def without_invisible_data(data: Any, *, keep: Iterable[str] = ()) -> Any:
+    """Posted data with invisible formatting removed from every value but those named."""
+    keep = frozenset(keep)
+    if isinstance(data, MultiValueDict):
+        copy = data.copy()
+        for key, values in data.lists():
+            if key not in keep:
+                copy.setlist(key, [_visible(value) for value in values])
+        return copy
+    if isinstance(data, Mapping):
+        return {key: value if key in keep else _visible(value) for key, value in data.items()}
+    return data
+
+
+def _texts(value: Any) -> list[str]:
+    """The strings a widget gave for one field (one, a list, or a date's parts)."""
+    if isinstance(value, Mapping):
+        value = list(value.values())
+    if isinstance(value, list | tuple):
+        return [item for item in value if isinstance(item, str)]
+    return [value] if isinstance(value, str) else []
 
 
 class GovukFormMixin:
     """Plain labels, and service errors placed beside their fields."""
 
     label_suffix = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.is_bound:  # type: ignore[attr-defined]
+            secrets = [
+                self.add_prefix(name)  # type: ignore[attr-defined]
+                for name, field in self.fields.items()  # type: ignore[attr-defined]
+                if isinstance(field.widget, forms.PasswordInput)
+            ]
+            self.data = without_invisible_data(self.data, keep=secrets)  # type: ignore[has-type]
+
+    def full_clean(self) -> None:
+        """Django's cleaning, then the text rule: a field with a control character has
+        that error only, and no cleaned value."""
+        super().full_clean()  # type: ignore[misc]
+        if not self.is_bound:  # type: ignore[attr-defined]
+            return
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            if field.disabled:
+                continue
+            multiline = isinstance(field.widget, forms.Textarea)
+            texts = _texts(self[name].data)  # type: ignore[index]
+            if any(has_control_characters(text, multiline=multiline) for text in texts):
+                label = str(field.label or name.replace("_", " "))
+                self._errors.pop(name, None)  # type: ignore[attr-defined]
+                self.add_error(  # type: ignore[attr-defined]
+                    name,
+                    ValidationError(
+                        control_character_message(label, multiline=multiline),
+                        code=CONTROL_CHARACTER,
+                    ),
+                )
 
     def add_service_errors(self, error: ValidationError) -> None:
         """Show a service's `{field: [message]}` errors on this form.

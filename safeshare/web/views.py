@@ -27,6 +27,7 @@ from safeshare.web import sign_in as flow
 from safeshare.web import two_factor
 from safeshare.web.forms import GovukForm
 from safeshare.web.middleware import is_two_factor_verified
+from safeshare.web.query import accepts_query
 from safeshare.web.refusals import refusal_note
 
 
@@ -63,6 +64,7 @@ WRONG_PASSWORD = "Enter a correct username and password"
 WRONG_CODE = "The code is not right. Enter the code your app shows now"
 
 
+@accepts_query("next")
 @never_cache
 @csrf_protect
 @require_http_methods(["GET", "POST"])

@@ -98,6 +98,10 @@ def test_every_operation_is_fuzzed_and_documents_its_errors():
         responses = operation.definition.raw["responses"]
         for status in ("400", "401", "403", "404", "422"):
             assert "application/problem+json" in responses[status]["content"], operation.label
+        # An operation with a body may refuse its size or its type (api/body.py).
+        body_errors = ("413", "415") if "requestBody" in operation.definition.raw else ()
+        for status in body_errors:
+            assert "application/problem+json" in responses[status]["content"], operation.label
 
 
 def test_a_non_problem_error_is_a_finding():

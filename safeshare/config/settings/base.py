@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "safeshare.web.middleware.SecurityHeadersMiddleware",
+    "safeshare.web.body_limit.BodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -64,6 +65,7 @@ MIDDLEWARE = [
     "safeshare.web.middleware.SessionLifetimeMiddleware",
     "safeshare.web.middleware.RequireTwoFactorMiddleware",
     "safeshare.web.middleware.NotFoundPageMiddleware",
+    "safeshare.web.query.QueryParametersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -227,3 +229,15 @@ AXES_VERBOSE = False
 # ---------------------------------------------------------------------------
 # The protocol pack in force until the partnership officer chooses one.
 SAFESHARE_DEFAULT_PACK = os.environ.get("SAFESHARE_DEFAULT_PACK", "current-law-2026")
+
+# ---------------------------------------------------------------------------
+# Hostile requests (issue #11 items 3, 11, 12; docs/reliability.md)
+# ---------------------------------------------------------------------------
+# A body over this size is refused with 413 before it is read (web/body_limit.py):
+# JSON documents and form posts alike; the one file a page takes (a ledger
+# checkpoint) is at most 64 KB.
+SAFESHARE_REQUEST_BODY_MAX_BYTES = 1024 * 1024
+# Django's own limits, a second line behind it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = SAFESHARE_REQUEST_BODY_MAX_BYTES
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
