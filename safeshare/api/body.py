@@ -215,12 +215,23 @@ def declared_query_names(operation: Operation) -> frozenset[str]:
     return frozenset(names)
 
 
+def operation_of(run: Callable[..., Any]) -> Operation | None:
+    """The operation whose bound ``run`` this is, through other view decorators'
+    ``functools.wraps`` (each keeps what it wraps as ``__wrapped__``)."""
+    while run is not None:
+        operation = getattr(run, "__self__", None)
+        if isinstance(operation, Operation):
+            return operation
+        run = getattr(run, "__wrapped__", None)
+    return None
+
+
 def refuse_undeclared_query(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """A view-mode decorator for every operation (``api.add_decorator``): a query
     parameter the operation does not declare is a 400 naming it, never ignored; a
     declared one holding a control character is a 422 naming it."""
-    operation = getattr(run, "__self__", None)
-    if not isinstance(operation, Operation):
+    operation = operation_of(run)
+    if operation is None:
         raise ImproperlyConfigured("refuse_undeclared_query must wrap an operation's run.")
     declared = declared_query_names(operation)
 
