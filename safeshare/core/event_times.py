@@ -129,7 +129,8 @@ def check(
         future = at > today
         backdated = at < today
     if future:
-        message = f"The date and time of {label} cannot be in the future."
+        what = "date and time" if isinstance(at, datetime.datetime) else "date"
+        message = f"The {what} of {label} cannot be in the future."
         return Checked((Problem(AT, "future", message),), False)
     earliest = earliest_day(recorded_at=recorded_at, rules=rules)
     if _day(at) < earliest:
