@@ -18,3 +18,8 @@ def today() -> datetime.date:
 def is_aware(value: object) -> bool:
     """Whether a value is a date-time with its time zone (naive ones cannot be compared)."""
     return isinstance(value, datetime.datetime) and not timezone.is_naive(value)
+
+
+def local_date(moment: datetime.datetime) -> datetime.date:
+    """The day an aware moment falls on in the partnership's time zone (Europe/London)."""
+    return timezone.localdate(moment)

@@ -22,6 +22,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from safeshare.core.errors import NotFound
+from safeshare.core.event_times import NotBefore
 
 
 @dataclass(frozen=True)
@@ -43,12 +44,15 @@ class RecordClosed(ValidationError):
 Prepare = Callable[..., Any]
 # (*, actor, record, decision) -> Answered, with the record `prepare` returned.
 Answer = Callable[..., Answered]
+# (record) -> the moment a decision answering it cannot precede (the request was raised).
+Opened = Callable[[Any], NotBefore]
 
 
 @dataclass(frozen=True)
 class Answerer:
     prepare: Prepare
     answer: Answer
+    opened: Opened | None = None
 
 
 @dataclass(frozen=True)
@@ -62,9 +66,10 @@ class Prepared:
 _ANSWERERS: dict[str, Answerer] = {}
 
 
-def register(kind: str, *, prepare: Prepare, answer: Answer) -> None:
-    """Say how a decision answers records of this kind (once per kind)."""
-    _ANSWERERS[kind] = Answerer(prepare=prepare, answer=answer)
+def register(kind: str, *, prepare: Prepare, answer: Answer, opened: Opened | None = None) -> None:
+    """Say how a decision answers records of this kind (once per kind), and when such a
+    record was opened, which a decision answering it cannot be dated before."""
+    _ANSWERERS[kind] = Answerer(prepare=prepare, answer=answer, opened=opened)
 
 
 def _answerer(kind: str) -> Answerer:
@@ -77,6 +82,12 @@ def _answerer(kind: str) -> Answerer:
 def prepare(kind: str, *, actor: Any, record_id: str) -> Prepared:
     """Lock the record to answer and check it is still open; an unknown kind is not found."""
     return Prepared(kind, _answerer(kind).prepare(actor=actor, record_id=record_id))
+
+
+def not_before(prepared: Prepared) -> tuple[NotBefore, ...]:
+    """What a decision answering the prepared record cannot be dated before."""
+    opened = _answerer(prepared.kind).opened
+    return (opened(prepared.record),) if opened is not None else ()
 
 
 def answer(prepared: Prepared, *, actor: Any, decision: Any) -> Answered:

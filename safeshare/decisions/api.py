@@ -92,7 +92,19 @@ class DecisionIn(Schema):
     more_detrimental_to_child: bool | None = None
     more_detrimental_reasoning: str = TEXT
     advice_requests: list[uuid.UUID] = Field(default_factory=list, max_length=20)
-    decided_at: datetime.datetime | None = None
+    decided_at: datetime.datetime | None = Field(
+        None,
+        description="When the decision was made, with its time zone (left out: now). Not in "
+        "the future, at most the pack's backdating limit ago, never before your agency's "
+        "involvement with the child; earlier than now needs backdating_reason.",
+    )
+    backdating_reason: str = Field(
+        default="",
+        max_length=40,
+        description="Why the decision is recorded later than it was made: a code of the "
+        "pack in force's recording.backdating_reasons.",
+    )
+    backdating_explanation: str = TEXT
 
 
 class SupersedeIn(DecisionIn):
@@ -122,6 +134,7 @@ class DecisionSummaryOut(Schema):
     departs_from_recommendation: bool
     decided_by: uuid.UUID
     decided_at: datetime.datetime
+    recorded_at: datetime.datetime
     pack_id: str
     pack_version: str
     supersedes: uuid.UUID | None
@@ -154,6 +167,8 @@ class DecisionOut(DecisionSummaryOut):
     more_detrimental_to_child: bool | None
     more_detrimental_reasoning: str | None
     advice_requests: list[uuid.UUID]
+    backdating_reason: str
+    backdating_explanation: str | None
     reviews: list[ReviewOut]
 
 
@@ -223,6 +238,7 @@ def _summary(d: Decision) -> dict:
         "departs_from_recommendation": d.departs_from_recommendation,
         "decided_by": d.decided_by_id,
         "decided_at": d.decided_at,
+        "recorded_at": d.created_at,
         "pack_id": d.pack_id,
         "pack_version": d.pack_version,
         "supersedes": d.supersedes_id,
@@ -260,6 +276,8 @@ def _decision_out(decision: Decision) -> dict:
         "more_detrimental_to_child": d.more_detrimental_to_child,
         "more_detrimental_reasoning": _text(text["more_detrimental_reasoning"]),
         "advice_requests": [a.id for a in d.advice_requests.all()],
+        "backdating_reason": d.backdating_reason,
+        "backdating_explanation": _text(text["backdating_explanation"]),
         "reviews": [
             {
                 "id": r.id,

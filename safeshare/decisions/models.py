@@ -74,6 +74,10 @@ class Decision(BaseModel):
         "agencies.User", on_delete=models.PROTECT, related_name="decisions_made"
     )
     decided_at = models.DateTimeField()
+    # Recorded later than decided (issue #11 item 4): a reason code of the pack's
+    # `recording.backdating_reasons`, and its explanation sealed; `created_at` is when recorded.
+    backdating_reason = models.CharField(max_length=40, blank=True)
+    backdating_explanation_enc = models.BinaryField(null=True, editable=False)
     supersedes = models.ForeignKey(
         "self",
         null=True,
@@ -196,6 +200,10 @@ class Decision(BaseModel):
             ),
             # A decision is corrected once; a further correction supersedes the correction.
             models.UniqueConstraint(fields=["supersedes"], name="decision_superseded_once"),
+            models.CheckConstraint(
+                condition=~Q(backdating_reason="") | Q(backdating_explanation_enc__isnull=True),
+                name="decision_backdating_explained_with_reason",
+            ),
             models.CheckConstraint(
                 condition=~Q(consent_state=ConsentState.GIVEN)
                 | Q(consent_given_by__isnull=False, consent_given_at__isnull=False),

@@ -154,6 +154,9 @@ def decision_text(decision: Decision) -> dict[str, str | ErasedText | None]:
         "more_detrimental_reasoning": opened(
             "more_detrimental_reasoning", decision.more_detrimental_reasoning_enc
         ),
+        "backdating_explanation": opened(
+            "backdating_explanation", decision.backdating_explanation_enc
+        ),
     }
 
 

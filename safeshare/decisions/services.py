@@ -24,7 +24,7 @@ from safeshare.access.rules.decisions import ADVISER_ROLES, AdviceTarget, Decisi
 from safeshare.agencies.models import Agency, User
 from safeshare.consent import validity as consent_validity
 from safeshare.consent.models import Consent, ConsentDecision, SharingPurpose
-from safeshare.core import clock
+from safeshare.core import clock, event_times
 from safeshare.core.cleaning import clean_text
 from safeshare.core.errors import TIMEZONE_MESSAGE, Errors, Forbidden, add_error, raise_if
 from safeshare.core.validation import validate_new
@@ -47,6 +47,7 @@ from safeshare.ledger.kinds import EntryKind
 from safeshare.ledger.services import actor_ref_for, ledger_append
 from safeshare.people.models import Person
 from safeshare.people.sealing import seal_text
+from safeshare.people.selectors import involvement_began_on
 
 TEXT_MAX = 10_000
 STATUTE_CODE_FOR_LEGAL_REQUIREMENT = "statutory_duty_or_court_order"
@@ -313,6 +314,9 @@ def _record(
     more_detrimental_reasoning: Any = "",
     advice_requests: Iterable[AdviceRequest] = (),
     decided_at: datetime.datetime | None = None,
+    backdating_reason: Any = "",
+    backdating_explanation: Any = "",
+    not_before: Iterable[event_times.NotBefore] = (),
     supersedes: Decision | None = None,
 ) -> tuple[Decision, dict]:
     """Validate and write a decision and its links; returns it and its ledger payload."""
@@ -334,16 +338,25 @@ def _record(
         )
     _check_subject_not_erased(subject, errors)
 
-    # When (App. 2 Q7: dated and timed); never in the future.
-    decided_at = decided_at or now
-    if not clock.is_aware(decided_at):
-        add_error(errors, "decided_at", TIMEZONE_MESSAGE, "timezone_required")
-        decided_at = now
-    elif decided_at > now:
-        add_error(errors, "decided_at", "The decision cannot be dated in the future.", "future")
+    # The pack in force now, at the moment of recording: a decision dated earlier
+    # never cites the pack that was in force then (issue #11 item 4).
+    pack = pack_in_force()
+
+    # When (App. 2 Q7: dated and timed): the time claimed is held to the pack's bound.
+    backdating_reason, explanation = _backdating(
+        errors,
+        pack=pack,
+        agency=agency,
+        subject=subject,
+        decided_at=decided_at,
+        now=now,
+        reason=backdating_reason,
+        explanation=backdating_explanation,
+        not_before=not_before,
+    )
+    decided_at = decided_at if decided_at is not None and clock.is_aware(decided_at) else now
     as_at = timezone.localdate(decided_at)
 
-    pack = pack_in_force()
     # The aid's recommendation for the answers given.
     recommendation: Recommendation | None = None
     if not isinstance(answers, Mapping) or not all(
@@ -674,6 +687,7 @@ def _record(
         safeguarding_reason=safeguarding_reason or "",
         duty_to_share_applies=duty,
         more_detrimental_to_child=more_detrimental_to_child,
+        backdating_reason=backdating_reason,
     )
 
     def seal(field: str, text: str) -> bytes:
@@ -685,6 +699,9 @@ def _record(
     decision.more_detrimental_reasoning_enc = (
         seal("more_detrimental_reasoning", reasoning) if reasoning else None
     )
+    decision.backdating_explanation_enc = (
+        seal("backdating_explanation", explanation) if explanation else None
+    )
     validate_new(decision)
     decision.save(force_insert=True)
     # The links are new rows of a new decision: insert them, nothing to read first.
@@ -692,15 +709,77 @@ def _record(
     links.objects.bulk_create([links(decision=decision, agency=a) for a in recipients])
     links = Decision.advice_requests.through
     links.objects.bulk_create([links(decision=decision, advicerequest=a) for a in advice])
-    return decision, _payload(decision, recipients=recipients, advice=advice)
+    return decision, _payload(decision, recipients=recipients, advice=advice, recorded_at=now)
+
+
+def _backdating(
+    errors: Errors,
+    *,
+    pack: Pack,
+    agency: Agency,
+    subject: Person | None,
+    decided_at: Any,
+    now: datetime.datetime,
+    reason: Any,
+    explanation: Any,
+    not_before: Iterable[event_times.NotBefore],
+) -> tuple[str, str]:
+    """Check the time a decision is dated against the pack's bound (`core.event_times`):
+    not in the future, at most the pack's limit back, never before the agency's
+    involvement with the child nor the request it answers, and with a reason from the
+    pack's list when earlier than now. Returns the reason code and explanation."""
+    explanation = _text(
+        errors,
+        "backdating_explanation",
+        explanation,
+        "why the decision is recorded later",
+        required=False,
+    )
+    reason = "" if reason is None else reason if isinstance(reason, str) else "?"
+    bounds = list(not_before)
+    began = involvement_began_on(agency=agency, person=subject) if subject is not None else None
+    if began is not None:
+        bounds.append(
+            event_times.NotBefore(
+                began, "before_involvement", "your agency's involvement with the child began"
+            )
+        )
+    if decided_at is not None and not isinstance(decided_at, datetime.datetime):
+        add_error(errors, "decided_at", TIMEZONE_MESSAGE, "invalid")
+        decided_at = None
+    checked = event_times.check(
+        at=decided_at,
+        recorded_at=now,
+        rules=pack.recording,
+        not_before=bounds,
+        reason=reason,
+        explanation_given=bool(explanation),
+        label="the decision",
+    )
+    fields = {
+        event_times.AT: "decided_at",
+        event_times.REASON: "backdating_reason",
+        event_times.EXPLANATION: "backdating_explanation",
+    }
+    for problem in checked.problems:
+        add_error(errors, fields[problem.part], problem.message, problem.code)
+    return reason, explanation
 
 
 def _payload(
-    decision: Decision, *, recipients: Iterable[Agency], advice: Iterable[AdviceRequest]
+    decision: Decision,
+    *,
+    recipients: Iterable[Agency],
+    advice: Iterable[AdviceRequest],
+    recorded_at: datetime.datetime,
 ) -> dict:
-    """The ledger's record of a decision, from the values just written."""
+    """The ledger's record of a decision, from the values just written: codes, ids and
+    the two times, when it says it was decided and when it was recorded."""
     return {
         "decision": str(decision.pk),
+        "decided_at": decision.decided_at.isoformat(),
+        "recorded_at": recorded_at.isoformat(),
+        "backdating_reason": decision.backdating_reason,
         "outcome": decision.outcome,
         "recommendation": decision.recommendation,
         "departs_from_recommendation": decision.departs_from_recommendation,
@@ -745,7 +824,10 @@ def decision_record(
     consent_state, consent (the consent record relied on, or the refusal on file),
     purpose_code (needed to rely on consent), consent_not_sought_reason,
     safeguarding_reason, recipient_agencies, more_detrimental_to_child,
-    more_detrimental_reasoning, advice_requests, decided_at.
+    more_detrimental_reasoning, advice_requests, decided_at (held to the pack's
+    `recording` bound, issue #11 item 4), backdating_reason and
+    backdating_explanation (why it is recorded later than decided), not_before
+    (what the decision cannot be dated before, besides the agency's involvement).
     """
     if not can(actor, Action.DECISION_RECORD, DecisionTarget(subject=subject)):
         raise Forbidden("You cannot record a decision about this child.")
@@ -791,7 +873,8 @@ def decision_record_answering(
     recorded. Fields as `decision_record`.
     """
     prepared = answering.prepare(answering_kind, actor=actor, record_id=answering_id)
-    decision = decision_record(actor=actor, subject=subject, **fields)
+    not_before = answering.not_before(prepared)
+    decision = decision_record(actor=actor, subject=subject, not_before=not_before, **fields)
     answered = answering.answer(prepared, actor=actor, decision=decision)
     return decision, answered
 

@@ -17,6 +17,7 @@ from safeshare.access.actions import Action
 from safeshare.access.fetch_exchange import get_request_for
 from safeshare.access.policy import can, require
 from safeshare.access.rules.exchange import ShareSource
+from safeshare.core.event_times import NotBefore
 from safeshare.decisions.answering import Answered, RecordClosed, register
 from safeshare.decisions.models import DecisionOutcome
 from safeshare.exchange import services
@@ -48,4 +49,9 @@ def answer_request(*, actor: Any, record: InformationRequest, decision: Any) -> 
     )
 
 
-register(REQUEST, prepare=prepare_request, answer=answer_request)
+def request_opened(record: InformationRequest) -> NotBefore:
+    """A decision answering a request cannot be dated before the request was raised."""
+    return NotBefore(record.raised_at, "before_request", "the request it answers was raised")
+
+
+register(REQUEST, prepare=prepare_request, answer=answer_request, opened=request_opened)

@@ -53,6 +53,13 @@ class SubjectNotificationIn(Schema):
     )
     reason: NotInformedReason | None = None
     reason_other: str | None = Field(None, max_length=5000)
+    backdating_reason: str = Field(
+        "",
+        max_length=40,
+        description="Why a day before today is recorded only now: a code of the pack in "
+        "force's recording.backdating_reasons (informed only).",
+    )
+    backdating_explanation: str = Field("", max_length=5000)
 
 
 class SubjectNotificationOut(Schema):
@@ -64,6 +71,7 @@ class SubjectNotificationOut(Schema):
     informed_by_id: uuid.UUID | None
     told_person_id: uuid.UUID | None
     reason: str
+    backdating_reason: str
     recorded_by_id: uuid.UUID
     recorded_at: datetime.datetime
 
@@ -88,6 +96,7 @@ def _notification_out(notification: SubjectNotification) -> dict:
         "informed_by_id": notification.informed_by_id,
         "told_person_id": notification.told_person_id,
         "reason": notification.reason,
+        "backdating_reason": notification.backdating_reason,
         "recorded_by_id": notification.recorded_by_id,
         "recorded_at": notification.recorded_at,
     }
@@ -152,5 +161,7 @@ def exchange_subject_notification_record(request, share_id: str, payload: Subjec
         told_person=_told(share, payload.told_person_id),
         reason=payload.reason or "",
         reason_other=payload.reason_other or "",
+        backdating_reason=payload.backdating_reason,
+        backdating_explanation=payload.backdating_explanation,
     )
     return Status(201, _notification_out(notification))

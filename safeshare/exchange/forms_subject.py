@@ -36,11 +36,22 @@ class SubjectInformedForm(GovukForm):
         label="Who told them?",
         error_messages={"required": "Select who told them"},
     )
+    backdating_reason = forms.ChoiceField(
+        label="If they were told before today, why is it recorded only now?",
+        required=False,
+    )
+    backdating_explanation = forms.CharField(
+        label="Explain the reason, if it asks you to",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
-    def __init__(self, *args, people=(), colleagues=(), **kwargs):
+    def __init__(self, *args, people=(), colleagues=(), backdating_reasons=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["told_person_id"].choices = list(people)
         self.fields["informed_by_id"].choices = list(colleagues)
+        self.fields["backdating_reason"].choices = [("", "Told today")] + list(backdating_reasons)
 
 
 class SubjectNotInformedForm(GovukForm):

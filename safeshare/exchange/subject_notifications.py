@@ -56,7 +56,8 @@ class SubjectNotification(BaseModel):
     Informed: when (`informed_on`), how (`method`), by whom (`informed_by`, a
     member of the sending agency) and who was told (`told_person`: the child or
     a person with parental responsibility). Not informed: a reason code, with
-    sealed text (`reason_other_enc`) when the reason is "other".
+    sealed text (`reason_other_enc`) when the reason is "other". Told on a day
+    before the one it is recorded on: why (`backdating_reason`, informed only).
     """
 
     share = models.ForeignKey(
@@ -81,6 +82,10 @@ class SubjectNotification(BaseModel):
     )
     reason = models.CharField(max_length=30, choices=NotInformedReason.choices, blank=True)
     reason_other_enc = models.BinaryField(null=True, editable=False)
+    # Told on a day before the one it is recorded on (issue #11 item 4): a reason code of the
+    # pack's `recording.backdating_reasons`, and its explanation sealed.
+    backdating_reason = models.CharField(max_length=40, blank=True)
+    backdating_explanation_enc = models.BinaryField(null=True, editable=False)
     recorded_by = models.ForeignKey(
         "agencies.User", on_delete=models.PROTECT, related_name="subject_notifications_recorded"
     )
@@ -114,6 +119,11 @@ class SubjectNotification(BaseModel):
             models.CheckConstraint(
                 condition=~Q(reason=NotInformedReason.OTHER) | Q(reason_other_enc__isnull=False),
                 name="subjectnotification_other_reason_explained",
+            ),
+            models.CheckConstraint(
+                condition=Q(backdating_reason="", backdating_explanation_enc__isnull=True)
+                | Q(outcome=SubjectNotificationOutcome.INFORMED) & ~Q(backdating_reason=""),
+                name="subjectnotification_backdating_only_when_informed",
             ),
         ]
 

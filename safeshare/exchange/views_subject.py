@@ -17,6 +17,7 @@ from safeshare.access.policy import can
 from safeshare.access.rules.subject_notifications import SubjectTarget, may_inform
 from safeshare.core.errors import Forbidden
 from safeshare.core.paging import answers_bad_page, paginate
+from safeshare.decisions.selectors import pack_in_force
 from safeshare.exchange import notify
 from safeshare.exchange.forms_subject import (
     SubjectInformedForm,
@@ -70,6 +71,7 @@ def _details_form(request: HttpRequest, share, outcome: str, data=None):
             data,
             people=_people_choices(share),
             colleagues=_colleague_choices(request),
+            backdating_reasons=[(r.code, r.label) for r in pack_in_force().recording.reasons],
             initial={"informed_by_id": str(request.user.pk)},
         )
     return SubjectNotInformedForm(data)
@@ -91,6 +93,8 @@ def _record(request: HttpRequest, share, outcome: str, form) -> bool:
                 method=data["method"],
                 informed_by=staff.get(data["informed_by_id"]),
                 told_person=people.get(data["told_person_id"]),
+                backdating_reason=data["backdating_reason"],
+                backdating_explanation=data["backdating_explanation"],
             )
         else:
             subject_notification_record(

@@ -61,6 +61,7 @@ from safeshare.web.demo_people import BOYS, FAMILIES, GIRLS
 SEED = 20260505
 NOTICE_SKIP_CHANCE = 0.2  # families not yet told, so the "not yet told" lists have entries
 WINDOW_DAYS = 60  # the stories happen within this many days before today
+WINDOW = datetime.timedelta(days=WINDOW_DAYS)
 EARLY_HELP_WITH_CONSENT = {
     "purpose": "yes",
     "anonymised_suffices": "no",
@@ -192,15 +193,17 @@ class _Loader:
         rng = self.rng
         surname = rng.choice(FAMILIES)
         dob = _dob_for_age(self.today, age)
-        person = person_create(
-            actor=actor,
-            agency=agency,
-            kind=PersonKind.CHILD,
-            given_name=rng.choice(GIRLS + BOYS),
-            family_name=surname,
-            date_of_birth=dob,
-            involvement_reason="Pupil" if school else "Family support",
-        )
+        # Known to the agency since before the stories start, like the generated children.
+        with mock.patch.object(clock, "today", return_value=self.today - WINDOW):
+            person = person_create(
+                actor=actor,
+                agency=agency,
+                kind=PersonKind.CHILD,
+                given_name=rng.choice(GIRLS + BOYS),
+                family_name=surname,
+                date_of_birth=dob,
+                involvement_reason="Pupil" if school else "Family support",
+            )
         parents = []
         for names, relationship_type in (
             (GIRLS, RelationshipType.MOTHER),

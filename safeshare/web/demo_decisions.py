@@ -5,12 +5,9 @@ validated, sealed and in the ledger like real use. Idempotent: nothing is
 added once any decision exists. Fictional data only.
 """
 
-import datetime
-
 from django.db import transaction
 
 from safeshare.agencies.models import Agency, User
-from safeshare.core import clock
 from safeshare.decisions import services
 from safeshare.decisions.models import Decision
 from safeshare.people.models import Involvement, Person, PersonKind
@@ -162,7 +159,6 @@ def demo_decisions_load(*, agencies: dict[str, Agency]) -> dict:
             consent_state="not_sought",
             consent_not_sought_reason="statutory_duty_or_court_order",
             recipient_agencies=[trust],
-            decided_at=clock.now() - datetime.timedelta(days=2),
         )
         services.decision_supersede(
             actor=User.objects.get(username="police.dsl"),

@@ -11,6 +11,7 @@ under the system actor given.
 import datetime
 import random
 from dataclasses import dataclass, field
+from unittest import mock
 
 from django.db import transaction
 
@@ -95,17 +96,21 @@ class _Loader:
         nhs_known: bool,
         reason: str,
     ) -> Person:
-        person = person_create(
-            actor=None,
-            actor_ref=self.actor_ref,
-            agency=agency,
-            kind=kind,
-            given_name=given,
-            family_name=family,
-            date_of_birth=dob,
-            nhs_number=self.nhs_number() if nhs_known or not self.counts["people"] else None,
-            involvement_reason=reason,
-        )
+        # Known to the agency for a year (or since birth), so the demo's stories, dated
+        # in the weeks before today, come after the involvement began.
+        known_since = max(dob, self.today - datetime.timedelta(days=365))
+        with mock.patch.object(clock, "today", return_value=known_since):
+            person = person_create(
+                actor=None,
+                actor_ref=self.actor_ref,
+                agency=agency,
+                kind=kind,
+                given_name=given,
+                family_name=family,
+                date_of_birth=dob,
+                nhs_number=self.nhs_number() if nhs_known or not self.counts["people"] else None,
+                involvement_reason=reason,
+            )
         self.counts["people"] += 1
         self.counts["involvements"] += 1
         if kind == PersonKind.CHILD:

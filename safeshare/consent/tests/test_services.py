@@ -439,8 +439,9 @@ def test_guidance_that_the_consent_stands_lets_it_be_relied_on(author, trust):
 
 
 def test_a_later_record_from_the_same_person_replaces_their_earlier_one(author, trust):
-    child = person_for(author)
-    mother = parent_of(author, child)
+    with time_machine.travel(clock.now() - datetime.timedelta(days=10)):
+        child = person_for(author)  # known to the school before the decision
+        mother = parent_of(author, child)
     consent = record_consent(
         author, child, mother, given_at=clock.now() - datetime.timedelta(days=5)
     )
@@ -448,7 +449,12 @@ def test_a_later_record_from_the_same_person_replaces_their_earlier_one(author, 
     assert ConsentConflict.objects.count() == 0  # the same person changed their mind
     # The earlier consent is no longer theirs in force, but the record itself still reads.
     decision = decide_with_consent(
-        author, child, consent, [trust], decided_at=clock.now() - datetime.timedelta(days=2)
+        author,
+        child,
+        consent,
+        [trust],
+        decided_at=clock.now() - datetime.timedelta(days=2),
+        backdating_reason="away_from_system",
     )
     assert decision.consent == consent
     with pytest.raises(ValidationError) as excinfo:

@@ -22,6 +22,8 @@ from typing import Any
 
 import yaml
 
+from safeshare.core.event_times import Backdating, BackdatingReason
+
 PACK_DIR = Path(__file__).resolve().parent
 
 OUTCOMES = (
@@ -55,6 +57,7 @@ TOP_LEVEL_KEYS = {
     "outcomes",
     "start",
     "questions",
+    "recording",
     *CATALOGUES,
 }
 ITEM_KEYS = {
@@ -147,6 +150,8 @@ class Pack:
     outcomes: dict[str, OutcomeText]
     start: str
     questions: dict[str, Question] = field(repr=False)
+    # The bound on event times a client supplies (`core.event_times`; issue #11 item 4).
+    recording: Backdating = field(repr=False)
 
     def __str__(self) -> str:
         return f"{self.title} ({self.id} v{self.version})"
@@ -337,6 +342,7 @@ def parse_pack(data: Any, *, name: str = "?") -> Pack:
     if start not in questions:
         raise _fail(name, "start", f"unknown question {start!r}")
     _check_graph(name, start, questions)
+    recording = _recording(name, data["recording"])
 
     return Pack(
         id=_str(name, "id", data["id"]),
@@ -352,6 +358,58 @@ def parse_pack(data: Any, *, name: str = "?") -> Pack:
         outcomes=outcomes,
         start=start,
         questions=questions,
+        recording=recording,
+    )
+
+
+RECORDING_KEYS = {"backdating_limit_days", "reason_after_minutes", "backdating_reasons"}
+REASON_KEYS = {"code", "label", "explanation_required"}
+MAX_BACKDATING_DAYS = 366
+
+
+def _count(pack: str, where: str, value: Any, *, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise _fail(pack, where, f"expected a whole number from {low} to {high}, got {value!r}")
+    return value
+
+
+def _recording(pack: str, raw: Any) -> Backdating:
+    """How far back a client may date an event, and the reasons it may give for doing so."""
+    if not isinstance(raw, dict) or set(raw) != RECORDING_KEYS:
+        raise _fail(pack, "recording", f"expected exactly: {', '.join(sorted(RECORDING_KEYS))}")
+    limit = _count(
+        pack,
+        "recording.backdating_limit_days",
+        raw["backdating_limit_days"],
+        low=1,
+        high=MAX_BACKDATING_DAYS,
+    )
+    after = _count(
+        pack, "recording.reason_after_minutes", raw["reason_after_minutes"], low=0, high=24 * 60
+    )
+    raws = raw["backdating_reasons"]
+    if not isinstance(raws, list) or not raws:
+        raise _fail(pack, "recording.backdating_reasons", "expected a non-empty list")
+    reasons: list[BackdatingReason] = []
+    for n, item in enumerate(raws):
+        where = f"recording.backdating_reasons[{n}]"
+        if not isinstance(item, dict) or not {"code", "label"} <= set(item) <= REASON_KEYS:
+            raise _fail(pack, where, "expected code, label and optionally explanation_required")
+        code = _str(pack, f"{where}.code", item["code"])
+        if any(r.code == code for r in reasons):
+            raise _fail(pack, where, f"duplicate code {code!r}")
+        required = item.get("explanation_required", False)
+        if not isinstance(required, bool):
+            raise _fail(pack, f"{where}.explanation_required", "expected true or false")
+        reasons.append(
+            BackdatingReason(
+                code=code,
+                label=_str(pack, f"{where}.label", item["label"]),
+                explanation_required=required,
+            )
+        )
+    return Backdating(
+        limit_days=limit, reason_after=datetime.timedelta(minutes=after), reasons=tuple(reasons)
     )
 
 

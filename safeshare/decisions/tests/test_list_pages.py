@@ -29,13 +29,21 @@ START = datetime.datetime(2026, 10, 1, 9, tzinfo=datetime.UTC)
 
 @pytest.fixture
 def w():
+    # The child is known to the school from the start: no decision precedes the involvement.
+    with time_machine.travel(START, tick=False):
+        return _world()
+
+
+def _world():
     home = AgencyFactory(agency_type=AgencyType.SCHOOL)
     author = staff(Role.PRACTITIONER, agency=home)
+    stranger = staff(Role.PRACTITIONER, Role.SAFEGUARDING_LEAD, agency=AgencyFactory())
     return {
         "author": author,
         "lead": staff(Role.SAFEGUARDING_LEAD, agency=home),
-        "stranger": staff(Role.PRACTITIONER, Role.SAFEGUARDING_LEAD, agency=AgencyFactory()),
+        "stranger": stranger,
         "child": person_for(author),
+        "their_child": person_for(stranger),
     }
 
 
@@ -61,7 +69,7 @@ def _decisions(author, child, n, **overrides):
 @pytest.mark.parametrize("path", ["/decisions/", "/decisions/people/{child}/"])
 def test_decisions_are_paged_newest_first(w, path):
     mine = _decisions(w["author"], w["child"], 5)
-    theirs = _decisions(w["stranger"], person_for(w["stranger"]), 1)
+    theirs = _decisions(w["stranger"], w["their_child"], 1)
     path = path.format(child=w["child"].pk)
     client = _client(w["author"])
 
@@ -76,7 +84,7 @@ def test_decisions_are_paged_newest_first(w, path):
 def test_departures_are_paged_oldest_first_for_the_lead(w):
     departing = not_share_fields(answers=dict(SHARE_WITH_CONSENT))["answers"]
     mine = _decisions(w["author"], w["child"], 3, answers=departing)
-    theirs = _decisions(w["stranger"], person_for(w["stranger"]), 1, answers=departing)
+    theirs = _decisions(w["stranger"], w["their_child"], 1, answers=departing)
     client = _client(w["lead"])
 
     found = pages(client, "/decisions/departures/", [d.pk for d in mine + theirs], last=2)

@@ -97,6 +97,42 @@ def test_current_law_pack_dates_its_provisions():
             "unreachable: orphan",
         ),
         (lambda d: d["lawful_bases"][0].update(provision="s999"), "unknown provision 's999'"),
+        (lambda d: d.pop("recording"), "missing keys: recording"),
+        (lambda d: d["recording"].pop("reason_after_minutes"), "recording: expected exactly"),
+        (
+            lambda d: d["recording"].update(backdating_limit_days=0),
+            "recording.backdating_limit_days: expected a whole number from 1 to 366",
+        ),
+        (
+            lambda d: d["recording"].update(backdating_limit_days="30"),
+            "recording.backdating_limit_days: expected a whole number",
+        ),
+        (
+            lambda d: d["recording"].update(backdating_limit_days=True),
+            "recording.backdating_limit_days: expected a whole number",
+        ),
+        (
+            lambda d: d["recording"].update(reason_after_minutes=-1),
+            "recording.reason_after_minutes: expected a whole number from 0 to 1440",
+        ),
+        (
+            lambda d: d["recording"].update(backdating_reasons=[]),
+            "recording.backdating_reasons: expected a non-empty list",
+        ),
+        (
+            lambda d: d["recording"]["backdating_reasons"].append(
+                dict(d["recording"]["backdating_reasons"][0])
+            ),
+            "duplicate code 'away_from_system'",
+        ),
+        (
+            lambda d: d["recording"]["backdating_reasons"][0].update(explanation_required="yes"),
+            "backdating_reasons[0].explanation_required: expected true or false",
+        ),
+        (
+            lambda d: d["recording"]["backdating_reasons"][0].update(paragraph="5.2"),
+            "backdating_reasons[0]: expected code, label",
+        ),
     ],
 )
 def test_a_malformed_pack_is_refused_with_the_place_named(mutate, message):
@@ -106,6 +142,20 @@ def test_a_malformed_pack_is_refused_with_the_place_named(mutate, message):
         parse_pack(data)
     assert message in str(error.value)
     assert "scsp-2022" in str(error.value)
+
+
+@pytest.mark.parametrize("pack_id", ["scsp-2022", "current-law-2026"])
+def test_each_pack_bounds_how_far_back_a_client_may_date_an_event(pack_id):
+    recording = get_pack(pack_id).recording
+    assert recording.limit_days == 30
+    assert recording.reason_after == datetime.timedelta(minutes=15)
+    assert [r.code for r in recording.reasons] == [
+        "away_from_system",
+        "system_unavailable",
+        "recorded_from_notes",
+        "other",
+    ]
+    assert [r.code for r in recording.reasons if r.explanation_required] == ["other"]
 
 
 def test_start_up_check_reports_a_bad_pack(monkeypatch, tmp_path):

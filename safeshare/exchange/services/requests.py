@@ -266,7 +266,8 @@ def request_answer(
 
     Protocol App. 2 Q7: the decision either way is the record; both agencies
     then see the outcome. The decision must be the requested agency's own,
-    about the same child and not superseded.
+    about the same child, not superseded and not dated before the request was
+    raised (issue #11 item 4).
     """
     errors: Errors = {}
     agency = actor_agency(actor, errors)
@@ -277,6 +278,13 @@ def request_answer(
     check_decision(
         decision, agency=agency, subject=request.subject, field="decision_id", errors=errors
     )
+    if decision is not None and decision.decided_at < request.raised_at:
+        add_error(
+            errors,
+            "decision_id",
+            "The decision is dated before the request was raised, so it cannot answer it.",
+            "before_request",
+        )
     raise_if(errors)
     assert agency is not None
     response = RequestResponse(

@@ -4,10 +4,10 @@ import datetime
 import uuid
 
 from django.db import transaction
-from django.utils import timezone
 
-from safeshare.agencies.models import User
-from safeshare.core import clock
+from safeshare.agencies.models import Agency, User
+from safeshare.core import clock, event_times
+from safeshare.decisions.selectors import pack_in_force
 from safeshare.exchange.models import (
     InformedMethod,
     NotInformedReason,
@@ -18,7 +18,7 @@ from safeshare.exchange.models import (
 )
 from safeshare.ledger.kinds import EntryKind
 from safeshare.people.models import Person
-from safeshare.people.selectors import parental_responsibility_holders
+from safeshare.people.selectors import involvement_began_on, parental_responsibility_holders
 
 from ._common import (
     Errors,
@@ -57,20 +57,10 @@ def _clean_informed(
     errors: Errors,
 ) -> str:
     """Check when, how, by whom and who was told; return who was told as a code."""
-    today = clock.today()
     if informed_on is None or informed_on == "":
         add_error(errors, "informed_on", "Enter the date they were told.", "required")
     elif isinstance(informed_on, datetime.datetime) or not isinstance(informed_on, datetime.date):
         add_error(errors, "informed_on", "Enter the date they were told as a date.", "invalid")
-    elif informed_on > today:
-        add_error(errors, "informed_on", "The date must be today or in the past.", "date_in_future")
-    elif informed_on < timezone.localdate(share.sent_at):
-        add_error(
-            errors,
-            "informed_on",
-            "The date must be on or after the day the information was shared.",
-            "before_share",
-        )
     clean_choice(method, InformedMethod, field="method", label="how they were told", errors=errors)
     if informed_by is None:
         add_error(errors, "informed_by_id", "Choose who told them.", "required")
@@ -99,6 +89,66 @@ def _clean_informed(
     return ""
 
 
+# Codes this record's API has always given for these rules.
+_TOLD_ON_CODES = {"future": "date_in_future"}
+
+
+def _check_told_on(
+    *,
+    share: Share,
+    agency: Agency | None,
+    informed: bool,
+    informed_on: datetime.date | None,
+    reason: object,
+    explanation: object,
+    errors: Errors,
+) -> tuple[str, str]:
+    """The day they were told, held to the pack's bound (`core.event_times`): not after
+    today, at most the pack's limit back, not before the share was sent nor before the
+    agency's involvement with the child; a day before today needs a reason from the
+    pack's list. Returns the reason code and its explanation."""
+    explanation = clean_text(
+        explanation,
+        field="backdating_explanation",
+        label="why it is recorded later",
+        errors=errors,
+        required=False,
+    )
+    reason = "" if reason is None else reason if isinstance(reason, str) else "?"
+    if not informed:
+        _not_applicable(errors, "backdating_reason", reason, "not told")
+        _not_applicable(errors, "backdating_explanation", explanation, "not told")
+        return "", ""
+    if informed_on is None:
+        return reason, explanation
+    bounds = [event_times.NotBefore(share.sent_at, "before_share", "the information was shared")]
+    began = involvement_began_on(agency=agency, person=share.subject) if agency else None
+    if began is not None:
+        bounds.append(
+            event_times.NotBefore(
+                began, "before_involvement", "your agency's involvement with the child began"
+            )
+        )
+    checked = event_times.check(
+        at=informed_on,
+        recorded_at=clock.now(),
+        rules=pack_in_force().recording,
+        not_before=bounds,
+        reason=reason,
+        explanation_given=bool(explanation),
+        label="telling them",
+    )
+    fields = {
+        event_times.AT: "informed_on",
+        event_times.REASON: "backdating_reason",
+        event_times.EXPLANATION: "backdating_explanation",
+    }
+    for problem in checked.problems:
+        code = _TOLD_ON_CODES.get(problem.code, problem.code) if problem.part == "at" else None
+        add_error(errors, fields[problem.part], problem.message, code or problem.code)
+    return reason, explanation
+
+
 @transaction.atomic
 def subject_notification_record(
     *,
@@ -111,6 +161,8 @@ def subject_notification_record(
     told_person: Person | None = None,
     reason: str = "",
     reason_other: str = "",
+    backdating_reason: str = "",
+    backdating_explanation: str = "",
 ) -> SubjectNotification:
     """Record that the child or family was told of a share, or why they were not.
 
@@ -121,9 +173,12 @@ def subject_notification_record(
     before the share, a method from the list, a member of the sending agency
     who told them, and the child or a person with parental responsibility
     (Children Act 1989 s3). Not informed: a reason from the list, explained
-    when "other". A later record is a new row; nothing is edited.
+    when "other". A later record is a new row; nothing is edited. The day
+    they were told is held to the pack's bound on back-dating (issue #11
+    item 4): a day before today needs `backdating_reason`.
     """
     errors: Errors = {}
+    now = clock.now()
     agency = actor_agency(actor, errors)
     if share is None:
         add_error(errors, "share", "Choose the share.", "required")
@@ -180,6 +235,15 @@ def subject_notification_record(
         )
         if other_text and reason != NotInformedReason.OTHER:
             _not_applicable(errors, "reason_other", other_text, "not told for a listed reason")
+    backdating_reason, explanation = _check_told_on(
+        share=share,
+        agency=agency,
+        informed=outcome == SubjectNotificationOutcome.INFORMED,
+        informed_on=informed_on if isinstance(informed_on, datetime.date) else None,
+        reason=backdating_reason,
+        explanation=backdating_explanation,
+        errors=errors,
+    )
     raise_if(errors)
     assert agency is not None
 
@@ -197,8 +261,14 @@ def subject_notification_record(
         reason_other_enc=(
             seal(share.subject, notification_id, "reason_other", other_text) if other_text else None
         ),
+        backdating_reason=backdating_reason,
+        backdating_explanation_enc=(
+            seal(share.subject, notification_id, "backdating_explanation", explanation)
+            if explanation
+            else None
+        ),
         recorded_by=actor,
-        recorded_at=clock.now(),
+        recorded_at=now,
     )
     notification.full_clean()
     notification.save(force_insert=True)
@@ -207,6 +277,8 @@ def subject_notification_record(
         assert informed_by is not None and told_person is not None and informed_on is not None
         payload |= {
             "informed_on": informed_on.isoformat(),
+            "recorded_at": now.isoformat(),
+            "backdating_reason": backdating_reason,
             "method": method,
             "informed_by": f"user:{informed_by.pk}",
             "told": told,

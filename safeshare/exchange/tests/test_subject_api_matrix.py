@@ -250,7 +250,7 @@ def test_the_pages_ask_one_question_then_the_details(sent, world):
     }
     refused = client.post(f"{path}?outcome=informed", future)
     assert refused.status_code == 422
-    assert "The date must be today or in the past." in refused.content.decode()
+    assert "The date of telling them cannot be in the future." in refused.content.decode()
     assert not SubjectNotification.objects.exists()
     done = client.post(f"{path}?outcome=informed", {**future, "informed_on-year": today.year})
     assert done.status_code == 302

@@ -81,6 +81,8 @@ def test_recording_the_child_was_told_closes_the_task_and_appends_an_entry(sent)
         "share": str(sent["share"].pk),
         "subject_notification": str(notification.pk),
         "informed_on": clock.today().isoformat(),
+        "recorded_at": notification.recorded_at.isoformat(),
+        "backdating_reason": "",
         "method": "phone",
         "informed_by": f"user:{sent['author'].pk}",
         "told": "subject",
@@ -157,8 +159,11 @@ def test_a_later_record_is_a_new_row_and_both_are_kept(sent):
         ),
         ({"informed_on": "yesterday"}, {"informed_on": ["invalid"]}),
         (
-            {"informed_on": clock.today() - datetime.timedelta(days=30)},
-            {"informed_on": ["before_share"]},
+            {
+                "informed_on": clock.today() - datetime.timedelta(days=30),
+                "backdating_reason": "away_from_system",
+            },
+            {"informed_on": ["before_share", "before_involvement"]},
         ),
         ({"method": "carrier_pigeon"}, {"method": ["choice_unknown"]}),
         ({"told_person": None}, {"told_person_id": ["required"]}),
