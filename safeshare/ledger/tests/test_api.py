@@ -102,9 +102,10 @@ def test_one_entry_or_a_not_found_problem(auditor):
 
 
 def test_a_bearer_token_reads_the_ledger_too():
+    client = token_client(staff(Role.AUDITOR))  # issuing it is the first entry
     fill(1)
-    client = token_client(staff(Role.AUDITOR))
-    assert client.get("/api/v1/ledger/head").json()["seq"] == 1
+    assert client.get("/api/v1/ledger/head").json()["seq"] == 2
+    assert Entry.objects.get(seq=1).kind == EntryKind.TOKEN_ISSUED
 
 
 BAD_INPUT = [
