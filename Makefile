@@ -44,7 +44,7 @@ demo: install assets
 test: install assets browsers
 	$(VENV)/bin/ruff check safeshare bench
 	$(SAFESHARE) makemigrations --check --dry-run -v 0 --settings=safeshare.config.settings.test
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n 2 --dist loadfile  # one worker per core; a file stays on one worker
 
 check: test
 
