@@ -41,6 +41,7 @@ from safeshare.exchange.models import ViewChannel
 from safeshare.exchange.selectors_consent import share_consent
 from safeshare.exchange.services.referrals import CONSENT_REASONS
 from safeshare.people.identity import read_identity
+from safeshare.people.models import IdentityField
 from safeshare.people.sealing import open_text, seal_text
 from safeshare.people.selectors import person_identity_for
 from safeshare.web.query import accepts_query
@@ -467,6 +468,9 @@ def _share_context(request: HttpRequest, share, **extra) -> dict:
         "share": share,
         "sender": sender,
         "identity": _identity(request, share.subject),
+        "identity_fields": [
+            label for value, label in IdentityField.choices if value in share.identity_fields
+        ],
         "items": selectors.share_items(share, for_sender=sender),
         "consent_limits": selectors.share_consent_limits(share),
         "consent": share_consent(request.user, share),

@@ -100,6 +100,13 @@ def test_two_open_shares_show_the_union_of_what_they_carry(w):
     assert body["withheld"] == ["date_of_birth"]
 
 
+def test_share_page_says_which_details_of_the_child_it_carries(w):
+    share = send(w["sender"], w["child"], w["other"], identity_fields={"nhs_number", "name"})
+    for user in (w["reader"], w["sender"]):
+        text = page_client(user).get(f"/exchange/shares/{share.pk}/").content.decode()
+        assert "Name, NHS number" in text
+
+
 def test_share_carrying_the_nhs_number_shows_it(w):
     send(w["sender"], w["child"], w["other"], identity_fields={"name", "nhs_number"})
     body = token_client(w["reader"]).get(f"/api/v1/people/{w['child'].pk}").json()
