@@ -32,10 +32,13 @@ from safeshare.core.errors import TIMEZONE_MESSAGE
 # How far ahead of the server's clock a client's time may be (their clock runs fast).
 FUTURE_TOLERANCE = datetime.timedelta(minutes=2)
 
-# The parts of a claim a problem is about; callers map them to their own field names.
+# The parts of a claim a problem is about; `field_for` names the field each one is in.
 AT = "at"
 REASON = "reason"
 EXPLANATION = "explanation"
+# Every record that takes a client's event time names the reason fields alike.
+REASON_FIELD = "backdating_reason"
+EXPLANATION_FIELD = "backdating_explanation"
 
 Moment = datetime.datetime | datetime.date
 
@@ -97,6 +100,20 @@ def _precedes(at: Moment, bound: Moment) -> bool:
 def earliest_day(*, recorded_at: datetime.datetime, rules: Backdating) -> datetime.date:
     """The first day an event recorded at `recorded_at` may be dated."""
     return clock.local_date(recorded_at) - datetime.timedelta(days=rules.limit_days)
+
+
+def field_for(problem: Problem, *, at_field: str) -> str:
+    """The field a problem is about: the record's own time field, or a reason field."""
+    return {AT: at_field, REASON: REASON_FIELD, EXPLANATION: EXPLANATION_FIELD}[problem.part]
+
+
+def after_involvement(began: datetime.date | None) -> list[NotBefore]:
+    """The bound set by the day the agency's involvement with the child began, if any."""
+    if began is None:
+        return []
+    return [
+        NotBefore(began, "before_involvement", "your agency's involvement with the child began")
+    ]
 
 
 def check(

@@ -736,14 +736,8 @@ def _backdating(
         required=False,
     )
     reason = "" if reason is None else reason if isinstance(reason, str) else "?"
-    bounds = list(not_before)
     began = involvement_began_on(agency=agency, person=subject) if subject is not None else None
-    if began is not None:
-        bounds.append(
-            event_times.NotBefore(
-                began, "before_involvement", "your agency's involvement with the child began"
-            )
-        )
+    bounds = [*not_before, *event_times.after_involvement(began)]
     if decided_at is not None and not isinstance(decided_at, datetime.datetime):
         add_error(errors, "decided_at", TIMEZONE_MESSAGE, "invalid")
         decided_at = None
@@ -756,13 +750,9 @@ def _backdating(
         explanation_given=bool(explanation),
         label="the decision",
     )
-    fields = {
-        event_times.AT: "decided_at",
-        event_times.REASON: "backdating_reason",
-        event_times.EXPLANATION: "backdating_explanation",
-    }
     for problem in checked.problems:
-        add_error(errors, fields[problem.part], problem.message, problem.code)
+        field = event_times.field_for(problem, at_field="decided_at")
+        add_error(errors, field, problem.message, problem.code)
     return reason, explanation
 
 

@@ -223,13 +223,12 @@ def involvements_for_person(*, person: Person, include_ended: bool = True) -> Qu
 
 def involvement_began_on(*, agency: Agency, person: Person) -> datetime.date | None:
     """The day the agency's first involvement with the person began (None: it has none)."""
-    first = (
+    return (
         Involvement.objects.filter(agency=agency, person=person)
         .order_by("started_on")
         .values_list("started_on", flat=True)
         .first()
     )
-    return first
 
 
 def people_with_involvements(*, queryset: QuerySet[Person]) -> QuerySet[Person]:

@@ -121,14 +121,11 @@ def _check_told_on(
         return "", ""
     if informed_on is None:
         return reason, explanation
-    bounds = [event_times.NotBefore(share.sent_at, "before_share", "the information was shared")]
     began = involvement_began_on(agency=agency, person=share.subject) if agency else None
-    if began is not None:
-        bounds.append(
-            event_times.NotBefore(
-                began, "before_involvement", "your agency's involvement with the child began"
-            )
-        )
+    bounds = [
+        event_times.NotBefore(share.sent_at, "before_share", "the information was shared"),
+        *event_times.after_involvement(began),
+    ]
     checked = event_times.check(
         at=informed_on,
         recorded_at=clock.now(),
@@ -138,14 +135,10 @@ def _check_told_on(
         explanation_given=bool(explanation),
         label="telling them",
     )
-    fields = {
-        event_times.AT: "informed_on",
-        event_times.REASON: "backdating_reason",
-        event_times.EXPLANATION: "backdating_explanation",
-    }
     for problem in checked.problems:
         code = _TOLD_ON_CODES.get(problem.code, problem.code) if problem.part == "at" else None
-        add_error(errors, fields[problem.part], problem.message, code or problem.code)
+        field = event_times.field_for(problem, at_field="informed_on")
+        add_error(errors, field, problem.message, code or problem.code)
     return reason, explanation
 
 
