@@ -201,8 +201,7 @@ def people_update_identity(
     Send the ETag you read in If-Match: a correction made by someone else since
     is never overwritten (412 names the fields it changed).
     """
-    person = get_person_for(request.auth, person_id)
-    require(request.auth, Action.PERSON_EDIT, person)
+    person = get_person_for(request.auth, person_id, action=Action.PERSON_EDIT)
     person = services.person_update_identity(
         actor=request.auth,
         person=person,
@@ -220,8 +219,7 @@ def people_update_identity(
 )
 def people_relationships_record(request, person_id: str, payload: RelationshipIn):
     """Record that the related person is this person's parent, carer, sibling, ..."""
-    person = get_person_for(request.auth, person_id)
-    require(request.auth, Action.PERSON_EDIT, person)
+    person = get_person_for(request.auth, person_id, action=Action.PERSON_EDIT)
     related = get_person_for(request.auth, payload.related_person_id)
     relationship = services.relationship_record(
         actor=request.auth,
@@ -246,7 +244,6 @@ def people_relationships_record(request, person_id: str, payload: RelationshipIn
 @router.post("/{person_id}/shred", response=PersonOut, operation_id="people_shred")
 def people_shred(request, person_id: str, payload: ShredIn):
     """Erase a person by destroying their data key (crypto-shredding); a tombstone stays."""
-    person = get_person_for(request.auth, person_id)
-    require(request.auth, Action.PERSON_SHRED, person)
+    person = get_person_for(request.auth, person_id, action=Action.PERSON_SHRED)
     person = services.person_shred(actor=request.auth, person=person, reason=payload.reason)
     return _person_out(request.auth, person)
