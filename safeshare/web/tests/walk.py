@@ -34,6 +34,10 @@ def assert_accessible(page: Page, base_url: str, *, checker: Page | None = None)
     Given a `checker` page (JavaScript on), axe runs there on a copy of `page`
     without its scripts: for a page whose own scripts are off.
     """
+    # A click that submits a form returns once the next page's navigation has
+    # committed, before its document is parsed: wait for it, or axe's script tag
+    # may find no <head> to go in.
+    page.wait_for_load_state("load")
     target = page
     if checker is not None:
         copy = SCRIPT.sub("", page.content()).replace(
