@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "safeshare.consent",
     "safeshare.access",
     "safeshare.ledger",
+    "safeshare.casework",
     "safeshare.api",
     "safeshare.web",
 ]
