@@ -5,7 +5,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from safeshare.consent.timeline import Event, EventKind, register
+from safeshare.casework.timeline import Event, EventKind, register
 from safeshare.decisions.models import ConsentState
 from safeshare.decisions.selectors import decision_list_for_person
 from safeshare.people.models import Person

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from safeshare.consent.timeline import Event, EventKind, register
+from safeshare.casework.timeline import Event, EventKind, register
 from safeshare.exchange.models import Share
 from safeshare.exchange.selectors import shares_received, shares_sent
 from safeshare.people.models import Person

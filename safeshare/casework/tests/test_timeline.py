@@ -12,11 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from safeshare.access.tests.helpers import person_for
 from safeshare.agencies.models import AgencyType, Role
 from safeshare.agencies.tests.factories import AgencyFactory, staff
+from safeshare.casework.timeline import EventKind, person_timeline
 from safeshare.consent import services
 from safeshare.consent.models import ConsentDecision
 from safeshare.consent.tests.helpers import parent_of, record_consent
 from safeshare.consent.tests.test_services import decide_with_consent, share_under
-from safeshare.consent.timeline import EventKind, person_timeline
 from safeshare.core import clock
 from safeshare.exchange import services as exchange
 from safeshare.exchange.tests.helpers import decision_for, send
