@@ -10,23 +10,26 @@ after its window, never appears. A fixed number of queries whatever the
 number of events; labels hold codes' labels and agency names, never sealed
 text or another person's name.
 
-Consent imports nothing above it: decisions and exchange each `register` the
-source of their own events when their app is ready (`decisions.timeline`,
-`exchange.timeline`), as they answer consent's signals.
+Written top-down: `person_timeline` calls consent's, decisions' and
+exchange's selectors in turn, so a reader sees every source in one place.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import TextChoices
+from django.urls import reverse
 from django.utils import timezone
 
 from safeshare.consent import selectors as consent_selectors
 from safeshare.consent.models import GiverRole
+from safeshare.decisions.models import ConsentState
+from safeshare.decisions.selectors import decision_list_for_person
+from safeshare.exchange.models import Share
+from safeshare.exchange.selectors import shares_received, shares_sent
 from safeshare.people.models import Person
 
 
@@ -117,21 +120,58 @@ def _notice_events(user: Any, person: Person) -> list[Event]:
     ]
 
 
-Source = Callable[[Any, Person], Iterable[Event]]
+def _decision_events(user: Any, person: Person) -> list[Event]:
+    """The user's agency's decisions about the person, superseded ones too."""
+    events = []
+    for decision in decision_list_for_person(user=user, person=person):
+        label = f"Decision: {decision.get_outcome_display().lower()}"
+        if decision.consent_state == ConsentState.GIVEN and decision.consent_id:
+            label += ", relying on consent"
+        if decision.superseded_by_pk:
+            label += " (corrected by a later decision)"
+        events.append(
+            Event(
+                when=decision.decided_at,
+                kind=EventKind.DECISION,
+                label=label,
+                link=reverse("decisions:detail", kwargs={"decision_id": decision.pk}),
+            )
+        )
+    return events
 
-# Each reads through a selector that starts from `access.visible`, in a fixed number of queries.
-_SOURCES: list[Source] = [_consent_events, _capacity_events, _notice_events]
+
+def _share_event(share: Share, kind: str, label: str) -> Event:
+    link = reverse("exchange:share_detail", kwargs={"share_id": share.pk})
+    return Event(when=share.sent_at, kind=kind, label=label, link=link)
 
 
-def register(source: Source) -> Source:
-    """Add a source of events (another app's records about the person), once."""
-    if source not in _SOURCES:
-        _SOURCES.append(source)
-    return source
+def _share_events(user: Any, person: Person) -> list[Event]:
+    """The shares the user's agency sent about the person, and those it received while
+    they are still open to the user."""
+    events = []
+    for share in shares_sent(user).filter(subject=person):
+        to = ", ".join(sorted(r.agency.name for r in share.recipients.all()))
+        revoked = " (access ended)" if share.revoked_at else ""
+        label = f"{share.get_kind_display()} sent to {to}{revoked}"
+        events.append(_share_event(share, EventKind.SHARE_SENT, label))
+    for share in shares_received(user).filter(subject=person):
+        label = f"{share.get_kind_display()} received from {share.sender_agency.name}"
+        events.append(_share_event(share, EventKind.SHARE_RECEIVED, label))
+    return events
 
 
 def person_timeline(user: Any, person: Person) -> list[Event]:
-    """Everything about the person the user may see, newest first."""
-    events = [event for source in _SOURCES for event in source(user, person)]
+    """Everything about the person the user may see, newest first.
+
+    Each source reads through a selector that starts from `access.visible`, in a
+    fixed number of queries; events of the same moment keep this order.
+    """
+    events = [
+        *_consent_events(user, person),
+        *_capacity_events(user, person),
+        *_notice_events(user, person),
+        *_decision_events(user, person),
+        *_share_events(user, person),
+    ]
     events.sort(key=lambda event: event.when, reverse=True)
     return [replace(event, when=timezone.localtime(event.when)) for event in events]

@@ -14,7 +14,6 @@ class ExchangeConfig(AppConfig):
         consent_withdrawn.connect(
             tell_recipients_of_withdrawal, dispatch_uid="exchange.tell_recipients_of_withdrawal"
         )
-        # Put shares on a person's timeline (consent.timeline imports nothing above it),
-        # let `safeshare ledger verify --records` compare shares with their receipts, and
+        # Let `safeshare ledger verify --records` compare shares with their receipts, and
         # let a decision recorded in the aid answer the request it was started from.
-        from safeshare.exchange import answering, integrity, timeline  # noqa: F401
+        from safeshare.exchange import answering, integrity  # noqa: F401
