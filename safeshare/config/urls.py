@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from safeshare.api.api import api
+from safeshare.casework import urls as casework_urls
 from safeshare.consent import urls as consent_urls
 from safeshare.exchange import urls_consent
+from safeshare.people import urls as people_urls
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -11,7 +13,8 @@ urlpatterns = [
     path("ledger/", include("safeshare.ledger.urls")),
     path("decisions/", include("safeshare.decisions.urls")),
     path("exchange/", include("safeshare.exchange.urls")),
-    path("people/", include("safeshare.people.urls")),
+    # The people pages, then the person page whose code is casework's (after find/ and add/).
+    path("people/", include((people_urls.urlpatterns + casework_urls.urlpatterns, "people"))),
     # The consent pages, and the recipient's continued-use page whose code is exchange's.
     path("consent/", include((urls_consent.urlpatterns + consent_urls.urlpatterns, "consent"))),
     path("", include("safeshare.web.urls")),

@@ -8,5 +8,4 @@ urlpatterns = [
     path("", views.caseload, name="caseload"),
     path("find/", views.find, name="find"),
     path("add/", views.add, name="add"),
-    path("<str:person_id>/", views.detail, name="detail"),
 ]

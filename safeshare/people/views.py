@@ -1,4 +1,6 @@
-"""People pages: the agency's caseload, finding a person, recording one, a person's page.
+"""People pages: the agency's caseload, finding a person, recording one.
+
+The person page is casework's (`casework.views`): it shows other apps' records too.
 
 Adapters only: parse → fetch through access → call one service or selector →
 render. Searches are POSTs, so nothing personal reaches a URL.
@@ -10,13 +12,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from safeshare.access.actions import Action
-from safeshare.access.fetch import get_person_for
-from safeshare.access.policy import can, person_relation, visible, visible_people_worked_with
-from safeshare.access.rules.decisions import DecisionTarget
-from safeshare.access.rules.exchange import ReferralTarget
+from safeshare.access.policy import can, visible_people_worked_with
 from safeshare.access.rules.roles import CASE_ROLES
-from safeshare.casework.timeline import person_timeline
-from safeshare.consent.views import person_section as consent_section
 from safeshare.core.errors import Forbidden
 from safeshare.core.paging import answers_bad_page, paginate
 from safeshare.people import selectors, services
@@ -107,37 +104,3 @@ def add(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("people:detail", person_id=person.pk)
     return render(request, "people/add.html", {"form": form})
-
-
-def detail(request: HttpRequest, person_id: str) -> HttpResponse:
-    """A person's identity, family and the agencies working with them."""
-    person = get_person_for(request.user, person_id, action=Action.PERSON_VIEW)
-    relationships = list(selectors.relationships_for_person(person=person))
-    related = [r.related_person if r.person_id == person.pk else r.person for r in relationships]
-    seen = set(
-        visible(request.user, Person.objects.filter(pk__in=[p.pk for p in related])).values_list(
-            "pk", flat=True
-        )
-    )
-    identities = selectors.person_identities([p for p in related if p.pk in seen])
-    family = [
-        (relationship, other, identities.get(other.pk))
-        for relationship, other in zip(relationships, related, strict=True)
-    ]
-    return render(
-        request,
-        "people/detail.html",
-        {
-            "person": person,
-            "identity": selectors.person_identity_for(request.user, person),
-            "relation": person_relation(request.user, person),
-            "family": family,
-            "involvements": list(selectors.involvements_for_person(person=person)),
-            "may_decide": can(request.user, Action.DECISION_RECORD, DecisionTarget(subject=person)),
-            "may_ask_or_refer": can(
-                request.user, Action.REFERRAL_MAKE, ReferralTarget(subject=person)
-            ),
-            "consent": consent_section(request.user, person),
-            "timeline": person_timeline(request.user, person),
-        },
-    )
