@@ -14,6 +14,5 @@ class ExchangeConfig(AppConfig):
         consent_withdrawn.connect(
             tell_recipients_of_withdrawal, dispatch_uid="exchange.tell_recipients_of_withdrawal"
         )
-        # Let `safeshare ledger verify --records` compare shares with their receipts, and
-        # let a decision recorded in the aid answer the request it was started from.
-        from safeshare.exchange import answering, integrity  # noqa: F401
+        # Let a decision recorded in the aid answer the request it was started from.
+        from safeshare.exchange import answering  # noqa: F401

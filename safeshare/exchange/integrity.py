@@ -8,7 +8,8 @@ chain protects the entry; nothing protects the share's own rows, so a row
 edited behind the application's back (a recipient moved to another agency,
 an item added or dropped, the share pointed at another entry) is found only
 by comparing the two. `share_record_check` does it for one share (the share
-page); `check_shares` for all of them (`safeshare ledger verify --records`).
+page); `check_shares` for all of them (`safeshare ledger verify --records`, through
+`casework.integrity`).
 
 Reads only; compares references (UUIDs and codes), never personal data.
 """
@@ -181,7 +182,6 @@ def share_record_check(share: Share) -> RecordCheck:
     return RecordCheck(False, facts.receipt_seq, problem)
 
 
-@records.register("shares")
 def check_shares(using: str, report: records.RecordReport) -> None:
     """Every share against its receipt entry, in keyset-paged batches by id."""
     last = None

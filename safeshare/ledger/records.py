@@ -3,15 +3,15 @@
 The hash chain (``verify.verify_chain``) proves the ledger itself is unaltered;
 it cannot see a row in another table changed behind the application's back,
 such as a share's recipient moved to another agency. Apps whose records carry
-a receipt (an entry's ``seq`` and ``hash``) register a check here, and
-``safeshare ledger verify --records`` runs every one after the chain (issue #6
-item 6). The ledger imports no domain app (STYLE §1): the apps register
-themselves from their ``AppConfig.ready``.
+a receipt (an entry's ``seq`` and ``hash``) each write a check, and
+``safeshare ledger verify --records`` runs them after the chain (issue #6 item
+6). The ledger imports no domain app (STYLE §1), so it runs the checks it is
+given; the list is written once in ``casework.integrity``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 MAX_PROBLEMS = 20
@@ -48,28 +48,15 @@ class RecordReport:
 # A check reads every record of its kind from database ``using`` and fills the report.
 RecordCheck = Callable[[str, RecordReport], None]
 
-_checks: dict[str, RecordCheck] = {}
 
-
-def register(name: str) -> Callable[[RecordCheck], RecordCheck]:
-    """Register a record check under a plural noun ("shares"); re-registering replaces it."""
-
-    def decorator(check: RecordCheck) -> RecordCheck:
-        _checks[name] = check
-        return check
-
-    return decorator
-
-
-def registered() -> dict[str, RecordCheck]:
-    return dict(_checks)
-
-
-def verify_records(*, using: str = "default") -> list[RecordReport]:
-    """Run every registered check; each report says how many records were read and
-    which disagree with the ledger."""
+def verify_records(
+    checks: Mapping[str, RecordCheck], *, using: str = "default"
+) -> list[RecordReport]:
+    """Run each check, named by the plural noun of its records ("shares"), in order of
+    name; each report says how many records were read and which disagree with the
+    ledger."""
     reports = []
-    for name, check in sorted(_checks.items()):
+    for name, check in sorted(checks.items()):
         report = RecordReport(name=name)
         check(using, report)
         reports.append(report)

@@ -25,6 +25,7 @@ from django.urls import reverse
 from safeshare.access.tests.helpers import person_for
 from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import AgencyFactory, staff
+from safeshare.casework.integrity import RECORD_CHECKS
 from safeshare.core import crypto
 from safeshare.exchange import integrity, selectors
 from safeshare.exchange.models import Share, ShareItem, ShareRecipient
@@ -341,7 +342,7 @@ def _records_fail(share: Share, *words: str) -> None:
     assert not check.ok
     for word in words:
         assert word in check.reason
-    [report] = [r for r in verify_records() if r.name == "shares"]
+    [report] = [r for r in verify_records(RECORD_CHECKS) if r.name == "shares"]
     assert report.bad == 1
     assert report.problems[0].record == f"share {share.pk}"
     status, out, err = verify("--records")
