@@ -63,7 +63,7 @@ def build_partnership() -> Partnership:
     from safeshare.agencies.selectors import staff_with_roles
     from safeshare.agencies.services import administrator_bootstrap, membership_create
     from safeshare.people.models import PersonKind
-    from safeshare.people.services import person_create
+    from safeshare.people.services.people import person_create
 
     council = Agency.objects.create(
         name="Bench Borough Council",

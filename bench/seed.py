@@ -218,7 +218,7 @@ def make_templates(sender, receiver, person_create_kwargs: dict) -> Templates:
     from safeshare.exchange.services.requests import request_raise
     from safeshare.exchange.services.shares import share_send, share_view_record
     from safeshare.ledger.models import Entry
-    from safeshare.people.services import person_create
+    from safeshare.people.services.people import person_create
 
     head = Entry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
     child = person_create(actor=sender, agency=sender.agency, **person_create_kwargs)

@@ -15,8 +15,15 @@ from safeshare.access.actions import Action
 from safeshare.access.fetch import get_person_for
 from safeshare.access.policy import person_relation, require
 from safeshare.core.errors import PreconditionRequired, VersionConflict, version_etag
-from safeshare.people import selectors, services
+from safeshare.people import selectors
 from safeshare.people.models import IdentityField, Person, PersonKind, RelationshipType
+from safeshare.people.services.people import (
+    ShredReason,
+    person_create,
+    person_shred,
+    person_update_identity,
+)
+from safeshare.people.services.relationships import relationship_record
 
 router = Router(tags=["people"])
 
@@ -79,7 +86,7 @@ class RelationshipOut(Schema):
 
 
 class ShredIn(Schema):
-    reason: services.ShredReason
+    reason: ShredReason
 
 
 def _person_out(user, person: Person) -> dict:
@@ -155,7 +162,7 @@ def people_create(request, payload: PersonCreateIn):
     user = request.auth
     agency = user.agency
     require(user, Action.PERSON_CREATE, agency)
-    person = services.person_create(actor=user, agency=agency, **payload.dict())
+    person = person_create(actor=user, agency=agency, **payload.dict())
     return Status(201, _person_out(user, person))
 
 
@@ -202,7 +209,7 @@ def people_update_identity(
     is never overwritten (412 names the fields it changed).
     """
     person = get_person_for(request.auth, person_id, action=Action.PERSON_EDIT)
-    person = services.person_update_identity(
+    person = person_update_identity(
         actor=request.auth,
         person=person,
         expected_version=_if_match_version(request, person),
@@ -221,7 +228,7 @@ def people_relationships_record(request, person_id: str, payload: RelationshipIn
     """Record that the related person is this person's parent, carer, sibling, ..."""
     person = get_person_for(request.auth, person_id, action=Action.PERSON_EDIT)
     related = get_person_for(request.auth, payload.related_person_id)
-    relationship = services.relationship_record(
+    relationship = relationship_record(
         actor=request.auth,
         person=person,
         related_person=related,
@@ -245,5 +252,5 @@ def people_relationships_record(request, person_id: str, payload: RelationshipIn
 def people_shred(request, person_id: str, payload: ShredIn):
     """Erase a person by destroying their data key (crypto-shredding); a tombstone stays."""
     person = get_person_for(request.auth, person_id, action=Action.PERSON_SHRED)
-    person = services.person_shred(actor=request.auth, person=person, reason=payload.reason)
+    person = person_shred(actor=request.auth, person=person, reason=payload.reason)
     return _person_out(request.auth, person)

@@ -16,9 +16,10 @@ from safeshare.access.policy import can, visible_people_worked_with
 from safeshare.access.rules.roles import CASE_ROLES
 from safeshare.core.errors import Forbidden
 from safeshare.core.paging import answers_bad_page, paginate
-from safeshare.people import selectors, services
+from safeshare.people import selectors
 from safeshare.people.forms import PersonAddForm, PersonFindForm
 from safeshare.people.models import Person
+from safeshare.people.services.people import person_create
 from safeshare.web.query import accepts_query
 
 
@@ -90,7 +91,7 @@ def add(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            person = services.person_create(
+            person = person_create(
                 actor=request.user,
                 agency=agency,
                 kind=data["kind"],

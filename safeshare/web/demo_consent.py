@@ -55,7 +55,8 @@ from safeshare.exchange.models import ContinuedUseDecision, ItemNature, ShareKin
 from safeshare.people import identity as ident
 from safeshare.people.models import Involvement, Person, PersonKind, RelationshipType
 from safeshare.people.selectors import parental_responsibility_holders
-from safeshare.people.services import person_create, relationship_record
+from safeshare.people.services.people import person_create
+from safeshare.people.services.relationships import relationship_record
 from safeshare.web.demo_people import BOYS, FAMILIES, GIRLS
 
 SEED = 20260505

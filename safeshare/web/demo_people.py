@@ -19,7 +19,9 @@ from safeshare.agencies.models import Agency
 from safeshare.core import clock, crypto
 from safeshare.people import identity as ident
 from safeshare.people.models import Person, PersonKind, RelationshipType
-from safeshare.people.services import involvement_start, person_create, relationship_record
+from safeshare.people.services.involvements import involvement_start
+from safeshare.people.services.people import person_create
+from safeshare.people.services.relationships import relationship_record
 
 SEED = 20260503
 TARGET_CHILDREN = 50

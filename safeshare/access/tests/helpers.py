@@ -4,7 +4,7 @@ import datetime
 import itertools
 
 from safeshare.people.models import Person, PersonKind
-from safeshare.people.services import person_create
+from safeshare.people.services.people import person_create
 
 _counter = itertools.count(1)
 

@@ -20,7 +20,7 @@ from safeshare.consent.tests.test_services import decide_with_consent, share_und
 from safeshare.core import clock
 from safeshare.exchange import services as exchange
 from safeshare.exchange.tests.helpers import decision_for, send
-from safeshare.people.services import involvement_start
+from safeshare.people.services.involvements import involvement_start
 from safeshare.web.testing import sign_in_verified
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from safeshare.consent.models import (
 from safeshare.core import clock
 from safeshare.exchange.models import ItemCategory
 from safeshare.people.models import PersonKind, RelationshipType
-from safeshare.people.services import relationship_record
+from safeshare.people.services.relationships import relationship_record
 
 
 def parent_of(author, child, *, parental_responsibility: bool = True):

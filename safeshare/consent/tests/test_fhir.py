@@ -15,7 +15,7 @@ from safeshare.consent.tests.helpers import parent_of, record_consent
 from safeshare.core import clock
 from safeshare.people.identity import read_identity
 from safeshare.people.models import PersonKind
-from safeshare.people.services import person_create
+from safeshare.people.services.people import person_create
 
 pytestmark = pytest.mark.django_db
 

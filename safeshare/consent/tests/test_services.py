@@ -34,7 +34,8 @@ from safeshare.exchange.tests.helpers import item
 from safeshare.exchange.tests.test_notify import smtp, with_email  # noqa: F401
 from safeshare.ledger.models import Entry
 from safeshare.people.models import PersonKind
-from safeshare.people.services import involvement_start, person_create, person_shred
+from safeshare.people.services.involvements import involvement_start
+from safeshare.people.services.people import person_create, person_shred
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from safeshare.decisions.selectors import pack_in_force
 from safeshare.decisions.tests.helpers import NOT_SHARE_EARLY_HELP, latest_entry
 from safeshare.exchange.tests.helpers import raise_request
 from safeshare.ledger.models import Entry
-from safeshare.people.services import involvement_start
+from safeshare.people.services.involvements import involvement_start
 
 pytestmark = pytest.mark.django_db
 

@@ -218,7 +218,7 @@ def request_accept(*, actor: User, request: InformationRequest):
     request is no longer open.
     """
     from safeshare.people.models import Involvement
-    from safeshare.people.services import involvement_start
+    from safeshare.people.services.involvements import involvement_start
 
     errors: Errors = {}
     agency = actor_agency(actor, errors)

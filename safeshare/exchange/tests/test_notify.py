@@ -20,7 +20,7 @@ from safeshare.exchange import notify, services
 from safeshare.exchange.models import InformationRequest, Share
 from safeshare.exchange.tests.helpers import decision_for, item, raise_request, send
 from safeshare.ledger.models import Entry
-from safeshare.people.services import person_create
+from safeshare.people.services.people import person_create
 from safeshare.people.tests.factories import test_nhs_number
 
 pytestmark = pytest.mark.django_db

@@ -143,7 +143,7 @@ def test_receipt_check_catches_an_altered_entry_without_walking_the_chain(
 
 def test_writing_about_an_erased_child_is_a_field_error_not_a_500():
     from safeshare.decisions.services import advice_give, advice_request
-    from safeshare.people.services import person_shred
+    from safeshare.people.services.people import person_shred
 
     home, other, author, reader = pair()
     dpo = staff(Role.DATA_PROTECTION_OFFICER, agency=home)

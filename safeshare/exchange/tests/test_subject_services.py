@@ -18,7 +18,7 @@ from safeshare.exchange.selectors_subject import (
 from safeshare.exchange.services.subject import subject_notification_record
 from safeshare.exchange.tests.helpers import last_entry, pair, raise_request, send
 from safeshare.people.models import PersonKind
-from safeshare.people.services import relationship_record
+from safeshare.people.services.relationships import relationship_record
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from safeshare.agencies.models import Agency
 from safeshare.agencies.tests.factories import AgencyFactory
 from safeshare.core import crypto
 from safeshare.people.models import Person, PersonKind
-from safeshare.people.services import person_create
+from safeshare.people.services.people import person_create
 
 SYSTEM = "system:tests"
 _serial = itertools.count(1)

@@ -11,9 +11,9 @@ from safeshare.api.tests.helpers import assert_problem, two_factor_client
 from safeshare.core.errors import VersionConflict
 from safeshare.ledger import services as ledger_services
 from safeshare.ledger.models import Entry
-from safeshare.people import services
 from safeshare.people.identity import read_identity
 from safeshare.people.models import Person
+from safeshare.people.services.people import person_update_identity
 
 pytestmark = pytest.mark.django_db
 
@@ -165,12 +165,10 @@ def test_the_service_compares_and_sets_against_the_locked_row():
     author = staff(Role.PRACTITIONER)
     person = person_for(author)
     stale_copy = Person.objects.get(pk=person.pk)
-    services.person_update_identity(
-        actor=author, person=person, family_name="Ashdown", expected_version=1
-    )
+    person_update_identity(actor=author, person=person, family_name="Ashdown", expected_version=1)
 
     with pytest.raises(VersionConflict) as conflict:
-        services.person_update_identity(
+        person_update_identity(
             actor=author, person=stale_copy, given_name="Quillon", expected_version=1
         )
 

@@ -13,8 +13,10 @@ import pytest
 from django.db import connection
 
 from safeshare.agencies.tests.factories import AgencyFactory
-from safeshare.people import selectors, services
+from safeshare.people import selectors
 from safeshare.people.models import PersonKind
+from safeshare.people.services.people import person_create, person_update_identity
+from safeshare.people.services.relationships import relationship_record
 from safeshare.people.tests.factories import SYSTEM, test_nhs_number
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +46,7 @@ def plaintexts() -> list[bytes]:
 
 def record_people():
     agency = AgencyFactory()
-    child = services.person_create(
+    child = person_create(
         actor=None,
         actor_ref=SYSTEM,
         agency=agency,
@@ -54,7 +56,7 @@ def record_people():
         date_of_birth=DOB,
         nhs_number=NHS,
     )
-    parent = services.person_create(
+    parent = person_create(
         actor=None,
         actor_ref=SYSTEM,
         agency=agency,
@@ -63,7 +65,7 @@ def record_people():
         family_name=FAMILY,
         date_of_birth=datetime.date(1988, 4, 1),
     )
-    services.relationship_record(
+    relationship_record(
         actor=None,
         actor_ref=SYSTEM,
         person=child,
@@ -71,9 +73,7 @@ def record_people():
         relationship_type="mother",
         has_parental_responsibility=True,
     )
-    services.person_update_identity(
-        actor=None, actor_ref=SYSTEM, person=parent, given_name="Ottoline Maud"
-    )
+    person_update_identity(actor=None, actor_ref=SYSTEM, person=parent, given_name="Ottoline Maud")
     return child, parent
 
 

@@ -4,8 +4,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from safeshare.agencies.tests.factories import AgencyFactory
-from safeshare.people import selectors, services
+from safeshare.people import selectors
 from safeshare.people.models import Involvement, Person, PersonKind
+from safeshare.people.services.involvements import involvement_end
+from safeshare.people.services.people import person_shred
+from safeshare.people.services.relationships import relationship_record
 from safeshare.people.tests.factories import SYSTEM, make_person, test_nhs_number
 
 pytestmark = pytest.mark.django_db
@@ -110,7 +113,7 @@ def test_people_for_agency_lists_open_involvements():
     former = make_person(agency=agency)
     make_person()  # another agency's
     involvement = Involvement.objects.get(person=former)
-    services.involvement_end(actor=None, actor_ref=SYSTEM, involvement=involvement)
+    involvement_end(actor=None, actor_ref=SYSTEM, involvement=involvement)
     assert list(selectors.people_for_agency(queryset=everyone(), agency=agency)) == [current]
     everyone_ever = selectors.people_for_agency(
         queryset=everyone(), agency=agency, include_ended=True
@@ -139,14 +142,14 @@ def test_relationships_for_person_both_ways_in_one_query(django_assert_num_queri
     child = make_person()
     mother = make_person(kind=PersonKind.PARENT_CARER)
     sibling = make_person()
-    services.relationship_record(
+    relationship_record(
         actor=None,
         actor_ref=SYSTEM,
         person=child,
         related_person=mother,
         relationship_type="mother",
     )
-    services.relationship_record(
+    relationship_record(
         actor=None,
         actor_ref=SYSTEM,
         person=sibling,
@@ -164,7 +167,7 @@ def test_relationships_for_person_both_ways_in_one_query(django_assert_num_queri
 def test_parental_responsibility_holders_on_a_date():
     child = make_person()
     mother, father, step, gran = (make_person(kind=PersonKind.PARENT_CARER) for _ in range(4))
-    record = services.relationship_record
+    record = relationship_record
     record(
         actor=None,
         actor_ref=SYSTEM,
@@ -198,7 +201,7 @@ def test_parental_responsibility_holders_on_a_date():
         relationship_type="special_guardian",
         has_parental_responsibility=True,
     )
-    services.person_shred(actor=None, actor_ref=SYSTEM, person=gran, reason="recorded_in_error")
+    person_shred(actor=None, actor_ref=SYSTEM, person=gran, reason="recorded_in_error")
     holders = selectors.parental_responsibility_holders(child=child, on=datetime.date(2019, 1, 1))
     assert holders == [mother]
     assert selectors.parental_responsibility_holders(child=child) == [mother, step]

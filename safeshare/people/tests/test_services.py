@@ -8,9 +8,18 @@ from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import AgencyFactory, staff
 from safeshare.ledger.kinds import EntryKind
 from safeshare.ledger.models import Entry
-from safeshare.people import selectors, services
+from safeshare.people import selectors
 from safeshare.people.identity import ERASED, Identity
 from safeshare.people.models import Involvement, Person, PersonKind, Relationship
+from safeshare.people.services import _common
+from safeshare.people.services.involvements import involvement_end, involvement_start
+from safeshare.people.services.people import (
+    ShredReason,
+    person_create,
+    person_shred,
+    person_update_identity,
+)
+from safeshare.people.services.relationships import relationship_end, relationship_record
 from safeshare.people.tests.factories import make_person, test_nhs_number
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +53,7 @@ def create(actor, **overrides):
         "nhs_number": NHS,
     }
     fields.update(overrides)
-    return services.person_create(**fields)
+    return person_create(**fields)
 
 
 def entries(person=None, kind=None):
@@ -91,7 +100,7 @@ def test_create_writes_its_ledger_entries(practitioner):
 
 def test_system_actor_is_named_in_the_ledger():
     agency = AgencyFactory()
-    person = services.person_create(
+    person = person_create(
         actor=None,
         actor_ref="system:demo_load",
         agency=agency,
@@ -107,7 +116,7 @@ def test_system_actor_is_named_in_the_ledger():
 
 def test_system_actor_must_be_named():
     with pytest.raises(ValueError, match="system:"):
-        services.person_create(
+        person_create(
             actor=None,
             agency=AgencyFactory(),
             kind=PersonKind.CHILD,
@@ -194,7 +203,7 @@ def test_failed_ledger_append_leaves_nothing_written(practitioner, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("ledger unavailable")
 
-    monkeypatch.setattr(services, "ledger_append", broken)
+    monkeypatch.setattr(_common, "ledger_append", broken)
     with pytest.raises(RuntimeError):
         create(practitioner)
     assert not Person.objects.exists()
@@ -207,7 +216,7 @@ def test_failed_ledger_append_leaves_nothing_written(practitioner, monkeypatch):
 def test_update_identity_re_encrypts_and_reindexes(practitioner):
     person = create(practitioner)
     old_ciphertext = bytes(person.family_name_enc)
-    services.person_update_identity(actor=practitioner, person=person, family_name="Ashdown")
+    person_update_identity(actor=practitioner, person=person, family_name="Ashdown")
     fresh = Person.objects.get(pk=person.pk)
     assert selectors.person_identity(fresh) == Identity("Quillon", "Ashdown", DOB, NHS)
     assert bytes(fresh.family_name_enc) != old_ciphertext
@@ -229,7 +238,7 @@ def test_update_identity_re_encrypts_and_reindexes(practitioner):
 
 def test_update_can_remove_nhs_number_and_change_kind(practitioner):
     person = create(practitioner)
-    services.person_update_identity(
+    person_update_identity(
         actor=practitioner, person=person, nhs_number=None, kind=PersonKind.FAMILY_MEMBER
     )
     fresh = Person.objects.get(pk=person.pk)
@@ -242,7 +251,7 @@ def test_update_can_remove_nhs_number_and_change_kind(practitioner):
 
 def test_update_without_change_writes_nothing(practitioner):
     person = create(practitioner)
-    services.person_update_identity(actor=practitioner, person=person, given_name=" Quillon ")
+    person_update_identity(actor=practitioner, person=person, given_name=" Quillon ")
     assert not entries(person, EntryKind.PERSON_UPDATED)
 
 
@@ -250,7 +259,7 @@ def test_update_refuses_another_persons_nhs_number(practitioner):
     create(practitioner)
     other = create(practitioner, given_name="Marisol", nhs_number=OTHER_NHS)
     with pytest.raises(ValidationError) as excinfo:
-        services.person_update_identity(actor=practitioner, person=other, nhs_number=NHS)
+        person_update_identity(actor=practitioner, person=other, nhs_number=NHS)
     assert "nhs_number" in excinfo.value.message_dict
     assert selectors.person_identity(Person.objects.get(pk=other.pk)).nhs_number == OTHER_NHS
     assert not entries(other, EntryKind.PERSON_UPDATED)
@@ -260,7 +269,7 @@ def test_update_refuses_bad_values_and_changes_nothing(practitioner):
     person = create(practitioner)
     before = bytes(Person.objects.get(pk=person.pk).given_name_enc)
     with pytest.raises(ValidationError) as excinfo:
-        services.person_update_identity(
+        person_update_identity(
             actor=practitioner,
             person=person,
             given_name="",
@@ -277,9 +286,7 @@ def test_update_refuses_bad_values_and_changes_nothing(practitioner):
 def test_shred_makes_identity_erased_and_unfindable(practitioner):
     person = create(practitioner)
     ciphertext = bytes(person.given_name_enc)
-    services.person_shred(
-        actor=practitioner, person=person, reason=services.ShredReason.ERASURE_REQUEST
-    )
+    person_shred(actor=practitioner, person=person, reason=ShredReason.ERASURE_REQUEST)
     fresh = Person.objects.get(pk=person.pk)
     assert fresh.wrapped_key is None
     assert fresh.shredded_at is not None
@@ -297,9 +304,7 @@ def test_shred_makes_identity_erased_and_unfindable(practitioner):
 
 def test_shred_writes_a_ledger_entry_without_personal_data(practitioner):
     person = create(practitioner)
-    services.person_shred(
-        actor=practitioner, person=person, reason=services.ShredReason.RETENTION_ENDED
-    )
+    person_shred(actor=practitioner, person=person, reason=ShredReason.RETENTION_ENDED)
     (entry,) = entries(person, EntryKind.PERSON_SHREDDED)
     assert entry.payload == {"reason": "retention_ended"}
     assert entry.subject_ref == str(person.pk)
@@ -308,9 +313,9 @@ def test_shred_writes_a_ledger_entry_without_personal_data(practitioner):
 
 def test_shred_twice_is_refused(practitioner):
     person = create(practitioner)
-    services.person_shred(actor=practitioner, person=person, reason="recorded_in_error")
+    person_shred(actor=practitioner, person=person, reason="recorded_in_error")
     with pytest.raises(ValidationError) as excinfo:
-        services.person_shred(actor=practitioner, person=person, reason="recorded_in_error")
+        person_shred(actor=practitioner, person=person, reason="recorded_in_error")
     assert "erased" in excinfo.value.message_dict["person"][0]
     assert len(entries(person, EntryKind.PERSON_SHREDDED)) == 1
 
@@ -318,7 +323,7 @@ def test_shred_twice_is_refused(practitioner):
 def test_shred_needs_a_listed_reason(practitioner):
     person = create(practitioner)
     with pytest.raises(ValidationError) as excinfo:
-        services.person_shred(actor=practitioner, person=person, reason="the mother asked")
+        person_shred(actor=practitioner, person=person, reason="the mother asked")
     assert "reason" in excinfo.value.message_dict
     assert Person.objects.get(pk=person.pk).wrapped_key is not None
     assert not entries(person, EntryKind.PERSON_SHREDDED)
@@ -327,23 +332,23 @@ def test_shred_needs_a_listed_reason(practitioner):
 def test_erased_person_cannot_change(practitioner):
     person = create(practitioner)
     other = create(practitioner, given_name="Marisol", nhs_number=OTHER_NHS)
-    services.person_shred(actor=practitioner, person=person, reason="recorded_in_error")
+    person_shred(actor=practitioner, person=person, reason="recorded_in_error")
     with pytest.raises(ValidationError):
-        services.person_update_identity(actor=practitioner, person=person, given_name="New")
+        person_update_identity(actor=practitioner, person=person, given_name="New")
     with pytest.raises(ValidationError) as excinfo:
-        services.relationship_record(
+        relationship_record(
             actor=practitioner, person=other, related_person=person, relationship_type="sibling"
         )
     assert "related_person" in excinfo.value.message_dict
     Involvement.objects.filter(person=person).update(ended_on=TODAY)
     with pytest.raises(ValidationError) as excinfo:
-        services.involvement_start(actor=practitioner, agency=practitioner.agency, person=person)
+        involvement_start(actor=practitioner, agency=practitioner.agency, person=person)
     assert "person" in excinfo.value.message_dict
 
 
 def test_erased_persons_nhs_number_can_be_recorded_again(practitioner):
     person = create(practitioner)
-    services.person_shred(actor=practitioner, person=person, reason="recorded_in_error")
+    person_shred(actor=practitioner, person=person, reason="recorded_in_error")
     again = create(practitioner, given_name="Marisol")
     assert selectors.person_find_by_nhs_number(queryset=Person.objects.all(), nhs_number=NHS) == (
         again
@@ -362,7 +367,7 @@ def test_relationship_record_with_parental_responsibility(practitioner):
         date_of_birth=datetime.date(1990, 1, 2),
         nhs_number=None,
     )
-    relationship = services.relationship_record(
+    relationship = relationship_record(
         actor=practitioner,
         person=child,
         related_person=mother,
@@ -409,7 +414,7 @@ def test_bad_relationships_are_refused(practitioner, case, field):
     else:
         fields.update(person=carer, related_person=child, has_parental_responsibility=True)
     with pytest.raises(ValidationError) as excinfo:
-        services.relationship_record(**fields)
+        relationship_record(**fields)
     assert field in excinfo.value.message_dict
     assert not Relationship.objects.exists()
     assert not entries(kind=EntryKind.RELATIONSHIP_RECORDED)
@@ -418,11 +423,11 @@ def test_bad_relationships_are_refused(practitioner, case, field):
 def test_same_active_relationship_is_refused(practitioner):
     child = create(practitioner)
     carer = create(practitioner, kind=PersonKind.PARENT_CARER, given_name="M", nhs_number=None)
-    services.relationship_record(
+    relationship_record(
         actor=practitioner, person=child, related_person=carer, relationship_type="carer"
     )
     with pytest.raises(ValidationError) as excinfo:
-        services.relationship_record(
+        relationship_record(
             actor=practitioner, person=child, related_person=carer, relationship_type="carer"
         )
     assert "already recorded" in excinfo.value.message_dict["relationship_type"][0]
@@ -432,7 +437,7 @@ def test_same_active_relationship_is_refused(practitioner):
 def test_relationship_end_keeps_the_row_and_frees_the_pair(practitioner):
     child = create(practitioner)
     carer = create(practitioner, kind=PersonKind.PARENT_CARER, given_name="M", nhs_number=None)
-    relationship = services.relationship_record(
+    relationship = relationship_record(
         actor=practitioner,
         person=child,
         related_person=carer,
@@ -440,7 +445,7 @@ def test_relationship_end_keeps_the_row_and_frees_the_pair(practitioner):
         has_parental_responsibility=True,
         started_on=datetime.date(2020, 1, 1),
     )
-    services.relationship_end(
+    relationship_end(
         actor=practitioner, relationship=relationship, ended_on=datetime.date(2026, 1, 31)
     )
     assert Relationship.objects.get(pk=relationship.pk).ended_on == datetime.date(2026, 1, 31)
@@ -452,7 +457,7 @@ def test_relationship_end_keeps_the_row_and_frees_the_pair(practitioner):
     (entry,) = entries(child, EntryKind.RELATIONSHIP_ENDED)
     assert entry.payload == {"relationship": str(relationship.pk), "ended_on": "2026-01-31"}
     # The same relationship can be recorded afresh, as a new row.
-    services.relationship_record(
+    relationship_record(
         actor=practitioner, person=child, related_person=carer, relationship_type="carer"
     )
     assert Relationship.objects.filter(person=child).count() == 2
@@ -468,7 +473,7 @@ def test_relationship_end_keeps_the_row_and_frees_the_pair(practitioner):
 def test_relationship_end_dates_are_checked(practitioner, ended_on, message):
     child = create(practitioner)
     carer = create(practitioner, kind=PersonKind.PARENT_CARER, given_name="M", nhs_number=None)
-    relationship = services.relationship_record(
+    relationship = relationship_record(
         actor=practitioner,
         person=child,
         related_person=carer,
@@ -476,7 +481,7 @@ def test_relationship_end_dates_are_checked(practitioner, ended_on, message):
         started_on=datetime.date(2020, 1, 1),
     )
     with pytest.raises(ValidationError) as excinfo:
-        services.relationship_end(actor=practitioner, relationship=relationship, ended_on=ended_on)
+        relationship_end(actor=practitioner, relationship=relationship, ended_on=ended_on)
     assert message in excinfo.value.message_dict["ended_on"][0]
     assert Relationship.objects.get(pk=relationship.pk).ended_on is None
     assert not entries(child, EntryKind.RELATIONSHIP_ENDED)
@@ -485,12 +490,12 @@ def test_relationship_end_dates_are_checked(practitioner, ended_on, message):
 def test_relationship_cannot_end_twice(practitioner):
     child = create(practitioner)
     carer = create(practitioner, kind=PersonKind.PARENT_CARER, given_name="M", nhs_number=None)
-    relationship = services.relationship_record(
+    relationship = relationship_record(
         actor=practitioner, person=child, related_person=carer, relationship_type="carer"
     )
-    services.relationship_end(actor=practitioner, relationship=relationship)
+    relationship_end(actor=practitioner, relationship=relationship)
     with pytest.raises(ValidationError) as excinfo:
-        services.relationship_end(actor=practitioner, relationship=relationship)
+        relationship_end(actor=practitioner, relationship=relationship)
     assert "already ended" in excinfo.value.message_dict["ended_on"][0]
     assert len(entries(child, EntryKind.RELATIONSHIP_ENDED)) == 1
 
@@ -500,7 +505,7 @@ def test_relationship_cannot_end_twice(practitioner):
 
 def test_involvement_start_and_end(practitioner):
     person = make_person(nhs_number=None)
-    involvement = services.involvement_start(
+    involvement = involvement_start(
         actor=practitioner,
         agency=practitioner.agency,
         person=person,
@@ -516,7 +521,7 @@ def test_involvement_start_and_end(practitioner):
     assert b"Early Help" not in bytes(stored.reason_enc)
     assert selectors.involvement_reason(stored) == "Early Help assessment"
 
-    services.involvement_end(actor=practitioner, involvement=involvement)
+    involvement_end(actor=practitioner, involvement=involvement)
     assert Involvement.objects.get(pk=involvement.pk).ended_on == TODAY
     (ended,) = entries(person, EntryKind.INVOLVEMENT_ENDED)
     assert ended.payload == {"involvement": str(involvement.pk), "ended_on": "2026-06-10"}
@@ -526,7 +531,7 @@ def test_involvement_start_and_end(practitioner):
 def test_second_open_involvement_is_refused(practitioner):
     person = create(practitioner)
     with pytest.raises(ValidationError) as excinfo:
-        services.involvement_start(actor=practitioner, agency=practitioner.agency, person=person)
+        involvement_start(actor=practitioner, agency=practitioner.agency, person=person)
     assert "already working" in excinfo.value.message_dict["agency"][0]
     assert Involvement.objects.filter(person=person).count() == 1
 
@@ -534,13 +539,13 @@ def test_second_open_involvement_is_refused(practitioner):
 def test_involvement_start_for_another_agency_is_forbidden(practitioner):
     person = make_person()
     with pytest.raises(PermissionDenied):
-        services.involvement_start(actor=practitioner, agency=AgencyFactory(), person=person)
+        involvement_start(actor=practitioner, agency=AgencyFactory(), person=person)
 
 
 def test_involvement_cannot_start_in_the_future(practitioner):
     person = make_person()
     with pytest.raises(ValidationError) as excinfo:
-        services.involvement_start(
+        involvement_start(
             actor=practitioner,
             agency=practitioner.agency,
             person=person,
@@ -560,7 +565,7 @@ def test_involvement_end_dates_are_checked(practitioner, ended_on, message):
     person = create(practitioner)
     involvement = Involvement.objects.get(person=person)
     with pytest.raises(ValidationError) as excinfo:
-        services.involvement_end(actor=practitioner, involvement=involvement, ended_on=ended_on)
+        involvement_end(actor=practitioner, involvement=involvement, ended_on=ended_on)
     assert message in excinfo.value.message_dict["ended_on"][0]
     assert Involvement.objects.get(pk=involvement.pk).ended_on is None
     assert not entries(person, EntryKind.INVOLVEMENT_ENDED)
@@ -569,8 +574,8 @@ def test_involvement_end_dates_are_checked(practitioner, ended_on, message):
 def test_involvement_cannot_end_twice(practitioner):
     person = create(practitioner)
     involvement = Involvement.objects.get(person=person)
-    services.involvement_end(actor=practitioner, involvement=involvement)
+    involvement_end(actor=practitioner, involvement=involvement)
     with pytest.raises(ValidationError) as excinfo:
-        services.involvement_end(actor=practitioner, involvement=involvement)
+        involvement_end(actor=practitioner, involvement=involvement)
     assert "already ended" in excinfo.value.message_dict["ended_on"][0]
     assert len(entries(person, EntryKind.INVOLVEMENT_ENDED)) == 1

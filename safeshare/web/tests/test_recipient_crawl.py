@@ -36,7 +36,8 @@ from safeshare.exchange import services as exchange
 from safeshare.exchange.models import ProtectedRole
 from safeshare.exchange.tests.helpers import item, raise_request, send
 from safeshare.people.sealing import seal_text
-from safeshare.people.services import person_create, relationship_record
+from safeshare.people.services.people import person_create
+from safeshare.people.services.relationships import relationship_record
 from safeshare.people.tests.factories import (
     FAMILY,
     GIVEN,

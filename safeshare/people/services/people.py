@@ -1,29 +1,21 @@
-"""Writes to people, relationships and involvements: the only code that does.
-
-Every service is keyword-only, names its actor (a member of staff, or ``None``
-with a ``system:<command>`` reference for work no person started), validates
-before writing, and appends its ledger entry in the same transaction. Ledger
-payloads carry pseudonymous references and field names only, never a name,
-date of birth or NHS number (DESIGN "Ledger").
-"""
+"""Writes to people: recording a person, correcting their identity, erasing it."""
 
 from __future__ import annotations
 
 import datetime
-import uuid
 from typing import TYPE_CHECKING, Final
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 from safeshare.core import clock, crypto
 from safeshare.core.errors import VersionConflict
 from safeshare.ledger.kinds import EntryKind
-from safeshare.ledger.services import actor_ref_for, ledger_append
 
-from . import identity as ident
-from .models import Involvement, Person, PersonKind, Relationship, RelationshipType
-from .sealing import seal_text
+from .. import identity as ident
+from ..models import Person, PersonKind
+from ._common import _actor_ref, _append, _check_actor_agency
+from .involvements import _clean_reason, _involvement_open
 
 if TYPE_CHECKING:
     from safeshare.agencies.models import Agency, User
@@ -46,35 +38,6 @@ class _Unchanged:
 
 
 UNCHANGED: Final = _Unchanged()
-
-
-# --- helpers ---------------------------------------------------------------------------
-
-
-def _actor_ref(actor: User | None, actor_ref: str | None) -> str:
-    if actor is not None:
-        return actor_ref_for(actor)
-    if not actor_ref or not actor_ref.startswith("system:"):
-        raise ValueError("Without a user, name the system actor as actor_ref='system:<command>'.")
-    return actor_ref
-
-
-def _check_actor_agency(actor: User | None, agency: Agency) -> None:
-    """A member of staff acts for their own agency only (Protocol App. 1, agency duties)."""
-    if actor is not None and (actor.agency is None or actor.agency.pk != agency.pk):
-        raise PermissionDenied("You can only record this for your own agency.")
-
-
-def _append(
-    *, kind: str, actor_ref: str, agency: Agency | None, person: Person, payload: dict
-) -> None:
-    ledger_append(
-        kind=kind,
-        actor_ref=actor_ref,
-        agency_ref=str(agency.pk) if agency is not None else None,
-        subject_ref=person.reference,
-        payload=payload,
-    )
 
 
 def _clean_name(value: object, *, field: str, label: str, errors: dict) -> str:
@@ -144,18 +107,6 @@ def _save_person(person: Person) -> None:
 def _check_not_shredded(person: Person, *, field: str = "person") -> None:
     if person.is_shredded:
         raise ValidationError({field: ["This person's record has been erased; it cannot change."]})
-
-
-def _clean_start(value: datetime.date | None, *, field: str, errors: dict) -> datetime.date:
-    today = clock.today()
-    if value is None:
-        return today
-    if value > today:
-        errors[field] = ["The start date must be today or in the past."]
-    return value
-
-
-# --- people ----------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -418,219 +369,3 @@ def person_shred(
         setattr(person, field, getattr(locked, field))
     person.updated_at = locked.updated_at
     return person
-
-
-# --- relationships ---------------------------------------------------------------------
-
-
-@transaction.atomic
-def relationship_record(
-    *,
-    actor: User | None,
-    person: Person,
-    related_person: Person,
-    relationship_type: str,
-    has_parental_responsibility: bool = False,
-    started_on: datetime.date | None = None,
-    actor_ref: str | None = None,
-) -> Relationship:
-    """Record that ``related_person`` is ``person``'s <relationship type>.
-
-    Parental responsibility is held for a child only (Children Act 1989 s3,
-    s105: a child is a person under 18); it decides who may consent for a
-    child who cannot (Protocol App. 2 Q4).
-    """
-    ref = _actor_ref(actor, actor_ref)
-    errors: dict[str, list[str]] = {}
-    if person.pk == related_person.pk:
-        errors["related_person"] = ["A person cannot be related to themselves."]
-    for field, subject in (("person", person), ("related_person", related_person)):
-        if subject.is_shredded:
-            errors[field] = ["This person's record has been erased."]
-    if relationship_type not in RelationshipType.values:
-        errors["relationship_type"] = ["Choose the relationship from the list."]
-    if has_parental_responsibility and person.kind != PersonKind.CHILD:
-        errors["has_parental_responsibility"] = [
-            "Parental responsibility is held for a child; this person is not recorded as a child."
-        ]
-    if started_on is not None and started_on > clock.today():
-        errors["started_on"] = ["The start date must be today or in the past."]
-    if (
-        not errors
-        and Relationship.objects.filter(
-            person=person,
-            related_person=related_person,
-            relationship_type=relationship_type,
-            ended_on__isnull=True,
-        ).exists()
-    ):
-        errors["relationship_type"] = ["This relationship is already recorded."]
-    if errors:
-        raise ValidationError(errors)
-
-    relationship = Relationship(
-        person=person,
-        related_person=related_person,
-        relationship_type=str(relationship_type),
-        has_parental_responsibility=bool(has_parental_responsibility),
-        started_on=started_on,
-    )
-    relationship.full_clean()
-    relationship.save()
-    _append(
-        kind=EntryKind.RELATIONSHIP_RECORDED,
-        actor_ref=ref,
-        agency=actor.agency if actor is not None else None,
-        person=person,
-        payload={
-            "relationship": str(relationship.pk),
-            "related_person": related_person.reference,
-            "relationship_type": str(relationship_type),
-            "has_parental_responsibility": relationship.has_parental_responsibility,
-        },
-    )
-    return relationship
-
-
-@transaction.atomic
-def relationship_end(
-    *,
-    actor: User | None,
-    relationship: Relationship,
-    ended_on: datetime.date | None = None,
-    actor_ref: str | None = None,
-) -> Relationship:
-    """Record that a relationship, or the parental responsibility it carried, has ended.
-
-    Parental responsibility can end or pass by court order or adoption
-    (Children Act 1989 ss4, 12, 14C; Adoption and Children Act 2002 s46); the
-    ended row is kept and a changed relationship is recorded as a new one, so
-    who could consent on a past date stays answerable (STYLE: state changes
-    are new rows).
-    """
-    ref = _actor_ref(actor, actor_ref)
-    locked = Relationship.objects.select_for_update().get(pk=relationship.pk)
-    today = clock.today()
-    end = today if ended_on is None else ended_on
-    errors: dict[str, list[str]] = {}
-    if locked.ended_on is not None:
-        errors["ended_on"] = ["This relationship has already ended."]
-    elif end > today:
-        errors["ended_on"] = ["The end date must be today or in the past."]
-    elif locked.started_on is not None and end < locked.started_on:
-        errors["ended_on"] = ["The end date must be on or after the start date."]
-    if errors:
-        raise ValidationError(errors)
-    locked.ended_on = end
-    locked.full_clean()
-    locked.save(update_fields=["ended_on", "updated_at"])
-    _append(
-        kind=EntryKind.RELATIONSHIP_ENDED,
-        actor_ref=ref,
-        agency=actor.agency if actor is not None else None,
-        person=locked.person,
-        payload={"relationship": str(locked.pk), "ended_on": end.isoformat()},
-    )
-    relationship.ended_on, relationship.updated_at = locked.ended_on, locked.updated_at
-    return relationship
-
-
-# --- involvements ----------------------------------------------------------------------
-
-
-def _clean_reason(value: str, *, field: str, errors: dict) -> None:
-    if len((value or "").strip()) > 200:
-        errors[field] = ["The service or reason must be 200 characters or fewer."]
-
-
-def _involvement_open(
-    *, actor_ref: str, agency: Agency, person: Person, started_on: datetime.date, reason: str
-) -> Involvement:
-    involvement = Involvement(id=uuid.uuid4(), agency=agency, person=person, started_on=started_on)
-    if reason:
-        involvement.reason_enc = seal_text(
-            person, record_id=involvement.id, field="involvement_reason", text=reason
-        )
-    involvement.full_clean()
-    involvement.save()
-    _append(
-        kind=EntryKind.INVOLVEMENT_STARTED,
-        actor_ref=actor_ref,
-        agency=agency,
-        person=person,
-        # The reason is free text, so it stays out of the ledger.
-        payload={"involvement": str(involvement.pk), "started_on": started_on.isoformat()},
-    )
-    return involvement
-
-
-@transaction.atomic
-def involvement_start(
-    *,
-    actor: User | None,
-    agency: Agency,
-    person: Person,
-    started_on: datetime.date | None = None,
-    reason: str = "",
-    actor_ref: str | None = None,
-) -> Involvement:
-    """Record that an agency starts working with a person, bringing them into its scope.
-
-    One open involvement per agency and person; a person whose record is
-    erased cannot gain new involvements (DESIGN "Access": scope follows
-    involvement).
-    """
-    ref = _actor_ref(actor, actor_ref)
-    _check_actor_agency(actor, agency)
-    errors: dict[str, list[str]] = {}
-    if person.is_shredded:
-        errors["person"] = ["This person's record has been erased."]
-    start = _clean_start(started_on, field="started_on", errors=errors)
-    _clean_reason(reason, field="reason", errors=errors)
-    if (
-        "person" not in errors
-        and Involvement.objects.filter(agency=agency, person=person, ended_on__isnull=True).exists()
-    ):
-        errors["agency"] = ["This agency is already working with this person."]
-    if errors:
-        raise ValidationError(errors)
-    return _involvement_open(
-        actor_ref=ref, agency=agency, person=person, started_on=start, reason=reason.strip()
-    )
-
-
-@transaction.atomic
-def involvement_end(
-    *,
-    actor: User | None,
-    involvement: Involvement,
-    ended_on: datetime.date | None = None,
-    actor_ref: str | None = None,
-) -> Involvement:
-    """Record that an agency has stopped working with a person; its scope ends with it."""
-    ref = _actor_ref(actor, actor_ref)
-    _check_actor_agency(actor, involvement.agency)
-    locked = Involvement.objects.select_for_update().get(pk=involvement.pk)
-    today = clock.today()
-    end = today if ended_on is None else ended_on
-    errors: dict[str, list[str]] = {}
-    if locked.ended_on is not None:
-        errors["ended_on"] = ["This involvement has already ended."]
-    elif end > today:
-        errors["ended_on"] = ["The end date must be today or in the past."]
-    elif end < locked.started_on:
-        errors["ended_on"] = ["The end date must be on or after the start date."]
-    if errors:
-        raise ValidationError(errors)
-    locked.ended_on = end
-    locked.full_clean()
-    locked.save(update_fields=["ended_on", "updated_at"])
-    _append(
-        kind=EntryKind.INVOLVEMENT_ENDED,
-        actor_ref=ref,
-        agency=locked.agency,
-        person=locked.person,
-        payload={"involvement": str(locked.pk), "ended_on": end.isoformat()},
-    )
-    involvement.ended_on, involvement.updated_at = locked.ended_on, locked.updated_at
-    return involvement
