@@ -444,10 +444,6 @@ class Referral(BaseModel):
         return f"Referral {self.id}"
 
 
-# Informing the subject after a share (issue #4 item 8) lives in its own module.
-from .subject_notifications import *  # noqa: E402, F401, F403
-
-
 class ContinuedUseDecision(models.TextChoices):
     STOP_USING = "stop_using", "Stop using the information and restrict it"
     CONTINUE_OTHER_BASIS = "continue_other_basis", "Continue to use it on another basis"

@@ -24,7 +24,6 @@ from safeshare.exchange.forms_subject import (
     SubjectNotInformedForm,
     SubjectOutcomeForm,
 )
-from safeshare.exchange.models import SubjectNotificationOutcome
 from safeshare.exchange.selectors_subject import (
     people_who_may_be_told,
     subject_notification_reason_other,
@@ -32,6 +31,7 @@ from safeshare.exchange.selectors_subject import (
     subject_tasks_open,
 )
 from safeshare.exchange.services.subject import subject_notification_record
+from safeshare.informing.models import SubjectNotificationOutcome
 from safeshare.people.identity import read_identity
 from safeshare.web.query import accepts_query
 

@@ -8,11 +8,10 @@ from django.db import transaction
 from safeshare.agencies.models import Agency, User
 from safeshare.core import clock, event_times
 from safeshare.decisions.selectors import pack_in_force
-from safeshare.exchange.models import (
+from safeshare.exchange.models import Share, ShareOrigin
+from safeshare.informing.models import (
     InformedMethod,
     NotInformedReason,
-    Share,
-    ShareOrigin,
     SubjectNotification,
     SubjectNotificationOutcome,
 )

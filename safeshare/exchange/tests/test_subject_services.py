@@ -9,7 +9,6 @@ from safeshare.access.tests.helpers import person_for
 from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import staff
 from safeshare.core import clock
-from safeshare.exchange.models import SubjectNotification
 from safeshare.exchange.selectors_subject import (
     subject_notification_reason_other,
     subject_notifications_for_share,
@@ -17,6 +16,7 @@ from safeshare.exchange.selectors_subject import (
 )
 from safeshare.exchange.services.subject import subject_notification_record
 from safeshare.exchange.tests.helpers import last_entry, pair, raise_request, send
+from safeshare.informing.models import SubjectNotification
 from safeshare.people.models import PersonKind
 from safeshare.people.services import relationship_record
 
