@@ -32,7 +32,7 @@ from safeshare.decisions.api import advice_router, packs_router
 from safeshare.decisions.api import router as decisions_router
 from safeshare.exchange.api import referrals_router, requests_router, shares_router
 from safeshare.exchange.api_consent import router as continued_use_router
-from safeshare.exchange.api_subject import router as subject_notifications_router
+from safeshare.informing.api import router as subject_notifications_router
 from safeshare.ledger.api import router as ledger_router
 from safeshare.people.api import router as people_router
 from safeshare.web.refusals import refusal_note

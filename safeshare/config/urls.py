@@ -3,14 +3,19 @@ from django.urls import include, path
 
 from safeshare.api.api import api
 from safeshare.consent import urls as consent_urls
+from safeshare.exchange import urls as exchange_urls
 from safeshare.exchange import urls_consent
+from safeshare.informing import urls as informing_urls
+
+# The exchange pages, and the informing pages that keep their exchange names.
+exchange_pages = exchange_urls.urlpatterns + informing_urls.urlpatterns
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("ledger/", include("safeshare.ledger.urls")),
     path("decisions/", include("safeshare.decisions.urls")),
-    path("exchange/", include("safeshare.exchange.urls")),
+    path("exchange/", include((exchange_pages, "exchange"))),
     path("people/", include("safeshare.people.urls")),
     # The consent pages, and the recipient's continued-use page whose code is exchange's.
     path("consent/", include((urls_consent.urlpatterns + consent_urls.urlpatterns, "consent"))),

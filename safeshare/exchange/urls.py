@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_subject
+from . import views
 
 app_name = "exchange"
 
@@ -25,8 +25,4 @@ urlpatterns = [
     path("shares/<str:share_id>/onward/", views.onward_new, name="onward_new"),
     path("onward/<str:onward_id>/", views.onward_detail, name="onward_detail"),
     path("referrals/new/<str:person_id>/", views.referral_new, name="referral_new"),
-]
-urlpatterns += [  # informing the child or family after a share (issue #4 item 8)
-    path("informing/", views_subject.subject_tasks, name="subject_tasks"),
-    path("informing/<str:share_id>/", views_subject.subject_record, name="subject_record"),
 ]

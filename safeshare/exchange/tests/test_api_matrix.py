@@ -269,5 +269,5 @@ def test_operation_matrix(operation, role, world):
     assert failures == []
 
 
-# Informing the subject (issue #4 item 8): rows in test_subject_api_matrix.py.
+# Informing the subject (issue #4 item 8): rows in informing/tests/test_matrix.py.
 MATRIX_OPERATIONS |= {"exchange_subject_notification_record", "exchange_subject_notifications_open"}

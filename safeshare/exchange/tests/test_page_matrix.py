@@ -164,5 +164,5 @@ def test_page_matrix(page, role, world):  # noqa: F811
     assert failures == []
 
 
-# Informing the subject (issue #4 item 8): rows in test_subject_api_matrix.py.
+# Informing the subject (issue #4 item 8): rows in informing/tests/test_matrix.py.
 MATRIX_PAGES |= {"exchange:subject_tasks", "exchange:subject_record"}

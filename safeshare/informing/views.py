@@ -19,19 +19,19 @@ from safeshare.core.errors import Forbidden
 from safeshare.core.paging import answers_bad_page, paginate
 from safeshare.decisions.selectors import pack_in_force
 from safeshare.exchange import notify
-from safeshare.exchange.forms_subject import (
+from safeshare.informing.forms import (
     SubjectInformedForm,
     SubjectNotInformedForm,
     SubjectOutcomeForm,
 )
-from safeshare.exchange.selectors_subject import (
+from safeshare.informing.models import SubjectNotificationOutcome
+from safeshare.informing.selectors import (
     people_who_may_be_told,
     subject_notification_reason_other,
     subject_notifications_for_share,
     subject_tasks_open,
 )
-from safeshare.exchange.services.subject import subject_notification_record
-from safeshare.informing.models import SubjectNotificationOutcome
+from safeshare.informing.services import subject_notification_record
 from safeshare.people.identity import read_identity
 from safeshare.web.query import accepts_query
 

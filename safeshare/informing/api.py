@@ -21,14 +21,14 @@ from safeshare.core.errors import Forbidden
 from safeshare.core.paging import LimitOffset, Rows
 from safeshare.exchange import notify
 from safeshare.exchange.models import Share
-from safeshare.exchange.selectors_subject import people_who_may_be_told, subject_tasks_open
-from safeshare.exchange.services.subject import subject_notification_record
 from safeshare.informing.models import (
     InformedMethod,
     NotInformedReason,
     SubjectNotification,
     SubjectNotificationOutcome,
 )
+from safeshare.informing.selectors import people_who_may_be_told, subject_tasks_open
+from safeshare.informing.services import subject_notification_record
 
 router = Router(tags=["subject notifications"])
 
