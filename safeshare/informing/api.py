@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 from safeshare.access.actions import Action
 from safeshare.access.fetch_exchange import get_share_for
 from safeshare.access.policy import can
-from safeshare.access.rules.subject_notifications import SubjectTarget, may_inform
+from safeshare.access.rules.informing import SubjectTarget, may_inform
 from safeshare.agencies.models import User
 from safeshare.core.errors import Forbidden
 from safeshare.core.paging import LimitOffset, Rows

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from safeshare.access.actions import Action
 from safeshare.access.fetch_exchange import get_share_for
 from safeshare.access.policy import can
-from safeshare.access.rules.subject_notifications import SubjectTarget, may_inform
+from safeshare.access.rules.informing import SubjectTarget, may_inform
 from safeshare.core.errors import Forbidden
 from safeshare.core.paging import answers_bad_page, paginate
 from safeshare.decisions.selectors import pack_in_force
