@@ -26,12 +26,12 @@ from safeshare.access.fetch_exchange import (
 from safeshare.access.policy import require
 from safeshare.access.rules.exchange import ReferralTarget, RequestTarget, ShareSource
 from safeshare.agencies.models import Agency, User
+from safeshare.consent.models import ItemCategory
 from safeshare.core.paging import LimitOffset, Rows
 from safeshare.exchange import selectors, services
 from safeshare.exchange.models import (
     HarmBasis,
     InformationRequest,
-    ItemCategory,
     ItemNature,
     ProtectedRole,
     RevocationReason,

@@ -9,7 +9,7 @@ Free text about a child is sealed under the child's data key
 from django.db import models
 from django.db.models import F, Q
 
-from safeshare.consent.models import ItemCategory  # noqa: F401 - the categories consent covers
+from safeshare.consent.models import ItemCategory
 from safeshare.core.models import BaseModel
 
 CODE_MAX = 80

@@ -9,6 +9,7 @@ from django.db import transaction
 from safeshare.access.rules.roles import CASE_ROLES
 from safeshare.agencies.models import Agency, AgencyType, User
 from safeshare.consent import validity as consent_validity
+from safeshare.consent.models import ItemCategory
 from safeshare.core import clock
 from safeshare.core.errors import TIMEZONE_MESSAGE
 from safeshare.core.validation import validate_new
@@ -16,7 +17,6 @@ from safeshare.decisions.models import ConsentState, Decision, DecisionOutcome
 from safeshare.exchange import notify
 from safeshare.exchange.dates import FILE_TRANSFER_SCHOOL_DAYS, add_working_days
 from safeshare.exchange.models import (
-    ItemCategory,
     ItemNature,
     OnwardDisclosureAnswer,
     OnwardDisclosureRequest,
