@@ -25,7 +25,7 @@ from safeshare.access.policy import require
 from safeshare.access.rules.exchange import ShareSource
 from safeshare.consent.models import ItemCategory
 from safeshare.core.paging import LimitOffset, Rows
-from safeshare.exchange import selectors, services
+from safeshare.exchange import receipts, selectors, services
 from safeshare.exchange.models import (
     ItemNature,
     ProtectedRole,
@@ -325,10 +325,10 @@ def exchange_share_receipt(request, share_id: str):
     user = request.auth
     share = get_share_for(user, share_id)
     require(user, Action.SHARE_VIEW, share)
-    receipt = selectors.share_receipt(share)
+    receipt = receipts.share_receipt(share)
     if receipt is None:
         raise ValidationError({"share": [ValidationError("No receipt.", code="no_receipt")]})
-    check = selectors.receipt_verify(seq=receipt.seq, hash=receipt.hash, share_id=str(share.pk))
+    check = receipts.receipt_verify(seq=receipt.seq, hash=receipt.hash, share_id=str(share.pk))
     return {
         "share_id": share.pk,
         "seq": receipt.seq,

@@ -28,7 +28,7 @@ from safeshare.access.rules.exchange import ShareSource
 from safeshare.agencies.models import Agency
 from safeshare.core import clock
 from safeshare.core.paging import answers_bad_page, paginate
-from safeshare.exchange import forms, integrity, selectors, services
+from safeshare.exchange import forms, integrity, receipts, selectors, services
 from safeshare.exchange.models import ViewChannel
 from safeshare.exchange.selectors_consent import share_consent
 from safeshare.people.identity import read_identity
@@ -240,7 +240,7 @@ def _share_context(request: HttpRequest, share, **extra) -> dict:
         "consent": share_consent(request.user, share),
         "recipients": selectors.share_recipients(share) if sender else [],
         "views": list(selectors.share_views(share)) if sender else [],
-        "receipt": selectors.share_receipt(share),
+        "receipt": receipts.share_receipt(share),
         "record_check": integrity.share_record_check(share),
         "may_acknowledge": can(request.user, Action.SHARE_ACKNOWLEDGE, share),
         "acknowledged": share.acknowledgements.filter(
