@@ -216,7 +216,7 @@ def make_templates(sender, receiver, person_create_kwargs: dict) -> Templates:
     from safeshare.decisions.services import decision_record
     from safeshare.exchange.models import ItemNature, ShareKind, ViewChannel
     from safeshare.exchange.services import ItemDraft, RecipientDraft
-    from safeshare.exchange.services.receipts import share_view_record
+    from safeshare.exchange.services.recipients import share_view_record
     from safeshare.exchange.services.requests import request_raise
     from safeshare.exchange.services.shares import share_send
     from safeshare.ledger.models import Entry

@@ -2,7 +2,7 @@
 
 from .continued_use import continued_use_record, tell_recipients_of_withdrawal
 from .onward import onward_answer, onward_request
-from .receipts import share_acknowledge, share_view_record
+from .recipients import share_acknowledge, share_view_record
 from .referrals import front_doors, referral_make
 from .requests import (
     request_accept,

@@ -24,7 +24,7 @@ from ._common import (
     raise_if,
     seal,
 )
-from .receipts import _recipient_row
+from .recipients import _recipient_row
 
 
 @transaction.atomic
