@@ -102,8 +102,9 @@ def build_partnership() -> Partnership:
 
 def operation_inputs(p: Partnership, n: int) -> tuple[dict, dict]:
     """Keyword arguments for one decision and its share (the decision is filled in later)."""
+    from safeshare.consent.models import ItemCategory
     from safeshare.core import clock
-    from safeshare.exchange.models import ItemCategory, ItemNature, ShareKind
+    from safeshare.exchange.models import ItemNature, ShareKind
     from safeshare.exchange.services import ItemDraft, RecipientDraft
 
     recipient_agency = p.receiver.agency

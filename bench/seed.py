@@ -211,12 +211,14 @@ class Templates:
 def make_templates(sender, receiver, person_create_kwargs: dict) -> Templates:
     from django.db import transaction
 
+    from safeshare.consent.models import ItemCategory
     from safeshare.core import clock
     from safeshare.decisions.services import decision_record
-    from safeshare.exchange.models import ItemCategory, ItemNature, ShareKind, ViewChannel
+    from safeshare.exchange.models import ItemNature, ShareKind, ViewChannel
     from safeshare.exchange.services import ItemDraft, RecipientDraft
+    from safeshare.exchange.services.recipients import share_view_record
     from safeshare.exchange.services.requests import request_raise
-    from safeshare.exchange.services.shares import share_send, share_view_record
+    from safeshare.exchange.services.shares import share_send
     from safeshare.ledger.models import Entry
     from safeshare.people.services.people import person_create
 

@@ -147,5 +147,5 @@ from safeshare.access.rules import agencies as _agencies  # noqa: E402, F401
 from safeshare.access.rules import consent as _consent  # noqa: E402, F401
 from safeshare.access.rules import decisions as _decisions  # noqa: E402, F401
 from safeshare.access.rules import exchange as _exchange  # noqa: E402, F401
+from safeshare.access.rules import informing as _informing  # noqa: E402, F401
 from safeshare.access.rules import people as _people  # noqa: E402, F401
-from safeshare.access.rules import subject_notifications as _subject  # noqa: E402, F401

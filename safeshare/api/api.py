@@ -30,9 +30,11 @@ from safeshare.consent.api import router as consent_router
 from safeshare.core.errors import NotFound, PreconditionRequired, VersionConflict
 from safeshare.decisions.api import advice_router, packs_router
 from safeshare.decisions.api import router as decisions_router
-from safeshare.exchange.api import referrals_router, requests_router, shares_router
+from safeshare.exchange.api.referrals import router as referrals_router
+from safeshare.exchange.api.requests import router as requests_router
+from safeshare.exchange.api.shares import router as shares_router
 from safeshare.exchange.api_consent import router as continued_use_router
-from safeshare.exchange.api_subject import router as subject_notifications_router
+from safeshare.informing.api import router as subject_notifications_router
 from safeshare.ledger.api import router as ledger_router
 from safeshare.people.api import router as people_router
 from safeshare.web.refusals import refusal_note

@@ -4,15 +4,20 @@ from django.urls import include, path
 from safeshare.api.api import api
 from safeshare.casework import urls as casework_urls
 from safeshare.consent import urls as consent_urls
+from safeshare.exchange import urls as exchange_urls
 from safeshare.exchange import urls_consent
+from safeshare.informing import urls as informing_urls
 from safeshare.people import urls as people_urls
+
+# The exchange pages, and the informing pages that keep their exchange names.
+exchange_pages = exchange_urls.urlpatterns + informing_urls.urlpatterns
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("ledger/", include("safeshare.ledger.urls")),
     path("decisions/", include("safeshare.decisions.urls")),
-    path("exchange/", include("safeshare.exchange.urls")),
+    path("exchange/", include((exchange_pages, "exchange"))),
     # The people pages, then the person page whose code is casework's (after find/ and add/).
     path("people/", include((people_urls.urlpatterns + casework_urls.urlpatterns, "people"))),
     # The consent pages, and the recipient's continued-use page whose code is exchange's.

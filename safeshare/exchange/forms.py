@@ -2,9 +2,9 @@
 
 from django import forms
 
+from safeshare.consent.models import ItemCategory
 from safeshare.exchange.models import (
     HarmBasis,
-    ItemCategory,
     ItemNature,
     ProtectedRole,
     RevocationReason,

@@ -9,7 +9,7 @@ Free text about a child is sealed under the child's data key
 from django.db import models
 from django.db.models import F, Q
 
-from safeshare.consent.models import ItemCategory  # noqa: F401 - the categories consent covers
+from safeshare.consent.models import ItemCategory
 from safeshare.core.models import BaseModel
 
 CODE_MAX = 80
@@ -442,10 +442,6 @@ class Referral(BaseModel):
 
     def __str__(self) -> str:
         return f"Referral {self.id}"
-
-
-# Informing the subject after a share (issue #4 item 8) lives in its own module.
-from .subject_notifications import *  # noqa: E402, F401, F403
 
 
 class ContinuedUseDecision(models.TextChoices):

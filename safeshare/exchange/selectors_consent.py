@@ -23,12 +23,13 @@ from safeshare.agencies.models import AgencyType
 from safeshare.consent.models import (
     Consent,
     ConsentWithdrawal,
+    ItemCategory,
     RecipientPurpose,
     SharingPurpose,
 )
 from safeshare.consent.selectors import sealed
 from safeshare.decisions.models import ConsentState
-from safeshare.exchange.models import ContinuedUse, ItemCategory, Share, ShareRecipient
+from safeshare.exchange.models import ContinuedUse, Share, ShareRecipient
 from safeshare.exchange.selectors import continued_uses_for_share, withdrawal_for_share
 from safeshare.people.sealing import ErasedText
 

@@ -15,10 +15,11 @@ from unittest import mock
 from django.db import transaction
 
 from safeshare.agencies.models import Agency, User
+from safeshare.consent.models import ItemCategory
 from safeshare.core import clock
 from safeshare.decisions.services import decision_record
 from safeshare.exchange import services
-from safeshare.exchange.models import InformationRequest, ItemCategory, ItemNature, ShareKind
+from safeshare.exchange.models import InformationRequest, ItemNature, ShareKind
 from safeshare.people.models import Involvement, Person, PersonKind
 
 IDENTIFYING = {

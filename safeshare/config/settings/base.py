@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "safeshare.people",
     "safeshare.decisions",
     "safeshare.exchange",
+    "safeshare.informing",
     "safeshare.consent",
     "safeshare.access",
     "safeshare.ledger",

@@ -8,11 +8,11 @@ from safeshare.consent import services
 from safeshare.consent.models import (
     ConsentDecision,
     GiverRole,
+    ItemCategory,
     RecipientPurpose,
     SharingPurpose,
 )
 from safeshare.core import clock
-from safeshare.exchange.models import ItemCategory
 from safeshare.people.models import PersonKind, RelationshipType
 from safeshare.people.services.relationships import relationship_record
 

@@ -14,10 +14,11 @@ from safeshare.access.tests.helpers import person_for
 from safeshare.agencies.models import AgencyType, Role
 from safeshare.agencies.tests.factories import AgencyFactory, staff
 from safeshare.consent import services
+from safeshare.consent.models import ItemCategory
 from safeshare.consent.tests.helpers import parent_of, record_consent
 from safeshare.consent.tests.test_services import decide_with_consent, share_under
 from safeshare.core import clock
-from safeshare.exchange.models import ContinuedUse, ItemCategory
+from safeshare.exchange.models import ContinuedUse
 from safeshare.exchange.tests.helpers import send
 from safeshare.ledger.models import Entry
 from safeshare.web.testing import sign_in_verified

@@ -19,6 +19,7 @@ from safeshare.consent.models import (
     Consent,
     ConsentConflict,
     ConsentWithdrawal,
+    ItemCategory,
     PrivacyNotice,
 )
 from safeshare.consent.selectors import conflicts_open, people_without_notice
@@ -28,7 +29,7 @@ from safeshare.core.errors import Forbidden
 from safeshare.decisions import services as decisions
 from safeshare.decisions.tests.helpers import IDENTIFYING
 from safeshare.exchange import services as exchange
-from safeshare.exchange.models import ContinuedUse, ItemCategory, ShareKind
+from safeshare.exchange.models import ContinuedUse, ShareKind
 from safeshare.exchange.selectors import withdrawal_for_share
 from safeshare.exchange.tests.helpers import item
 from safeshare.exchange.tests.test_notify import smtp, with_email  # noqa: F401

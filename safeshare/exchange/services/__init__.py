@@ -1,6 +1,8 @@
 """The only code that writes exchange records (STYLE §2): requests, shares, referrals."""
 
 from .continued_use import continued_use_record, tell_recipients_of_withdrawal
+from .onward import onward_answer, onward_request
+from .recipients import share_acknowledge, share_view_record
 from .referrals import front_doors, referral_make
 from .requests import (
     request_accept,
@@ -9,17 +11,8 @@ from .requests import (
     request_raise,
     request_withdraw,
 )
-from .shares import (
-    ItemDraft,
-    RecipientDraft,
-    onward_answer,
-    onward_request,
-    share_acknowledge,
-    share_item_check,
-    share_revoke,
-    share_send,
-    share_view_record,
-)
+from .share_drafts import ItemDraft, RecipientDraft, share_item_check
+from .shares import share_revoke, share_send
 
 __all__ = [
     "ItemDraft",

@@ -31,7 +31,8 @@ from ._common import (
     raise_if,
     seal,
 )
-from .shares import ALL_IDENTITY_FIELDS, ItemDraft, RecipientDraft, _clean_item, _write_share
+from .share_drafts import ALL_IDENTITY_FIELDS, ItemDraft, RecipientDraft, _clean_item
+from .shares import _write_share
 
 REFERRAL_WINDOW = datetime.timedelta(days=90)
 # The codes a referral's decision records (catalogued in every shipped pack).

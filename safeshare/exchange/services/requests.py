@@ -40,7 +40,8 @@ from ._common import (
     raise_if,
     seal,
 )
-from .shares import ALL_IDENTITY_FIELDS, carries
+from .share_drafts import ALL_IDENTITY_FIELDS
+from .shares import carries
 
 # The requested agency may see the child's identity from the request until this
 # long after the due date, or until the request is withdrawn (ADR 0005).

@@ -2,11 +2,9 @@
 
 import datetime
 import uuid
-from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from safeshare.access.rules.roles import CASE_ROLES
 from safeshare.agencies.models import Agency, AgencyType, User
 from safeshare.consent import validity as consent_validity
 from safeshare.core import clock
@@ -16,21 +14,13 @@ from safeshare.decisions.models import ConsentState, Decision, DecisionOutcome
 from safeshare.exchange import notify
 from safeshare.exchange.dates import FILE_TRANSFER_SCHOOL_DAYS, add_working_days
 from safeshare.exchange.models import (
-    ItemCategory,
-    ItemNature,
-    OnwardDisclosureAnswer,
-    OnwardDisclosureRequest,
-    ProtectedRole,
     RevocationReason,
     Share,
-    ShareAcknowledgement,
     ShareItem,
     ShareKind,
     ShareOrigin,
     ShareRecipient,
     ShareRevocation,
-    ShareView,
-    ViewChannel,
 )
 from safeshare.ledger.kinds import EntryKind
 from safeshare.people.models import IdentityField, Person
@@ -48,193 +38,16 @@ from ._common import (
     raise_if,
     seal,
 )
-
-MAX_WINDOW = datetime.timedelta(days=366)
-MAX_ITEMS = 50
-MAX_RECIPIENTS = 20
-# A share names the child by name and date of birth unless the sender chooses otherwise;
-# the NHS number travels only when the sender includes it (Protocol App. 2 Q6).
-DEFAULT_IDENTITY_FIELDS = frozenset({IdentityField.NAME, IdentityField.DATE_OF_BIRTH})
-ALL_IDENTITY_FIELDS = frozenset(IdentityField.values)
-
-
-def _clean_identity_fields(fields, errors: Errors) -> frozenset[str]:
-    """The identity fields a share carries: a set of IdentityField values."""
-    chosen = frozenset(str(f) for f in fields)
-    unknown = sorted(chosen - ALL_IDENTITY_FIELDS)
-    if unknown:
-        add_error(
-            errors,
-            "identity_fields",
-            "Choose identity fields from: name, date of birth, NHS number.",
-            "invalid_choice",
-        )
-    return chosen & ALL_IDENTITY_FIELDS
-
-
-@dataclass(frozen=True)
-class ItemDraft:
-    """One item the practitioner selected to send (Protocol 5.2 Accurate, Limited)."""
-
-    category: str
-    content: str
-    nature: str
-    source: str
-    dated_on: datetime.date | None
-    checked_accurate: bool
-    protected_role: str = ""
-    protected_identity: str = ""
-    disclose_protected_identity: bool = False
-    disclosure_reason: str = ""
-
-
-@dataclass(frozen=True)
-class RecipientDraft:
-    """An agency to receive the share, optionally only a named person there."""
-
-    agency: Agency
-    named_user: User | None = None
-
-
-@dataclass
-class _Cleaned:
-    items: list[dict] = field(default_factory=list)
-
-
-def _clean_item(index: int, item: ItemDraft, today: datetime.date, errors: Errors) -> dict:
-    prefix = f"items.{index}."
-    cleaned = {
-        "category": clean_choice(
-            item.category,
-            ItemCategory,
-            field=prefix + "category",
-            label="a category",
-            errors=errors,
-        ),
-        "content": clean_text(
-            item.content, field=prefix + "content", label="the information", errors=errors
-        ),
-        "nature": clean_choice(
-            item.nature,
-            ItemNature,
-            field=prefix + "nature",
-            label="fact or opinion",
-            errors=errors,
-        ),
-        "source": clean_text(
-            item.source,
-            field=prefix + "source",
-            label="where the information came from",
-            errors=errors,
-        ),
-        "protected_role": "",
-        "protected_identity": "",
-        "disclosed": False,
-        "disclosure_reason": "",
-    }
-    if not isinstance(item.dated_on, datetime.date):
-        add_error(errors, prefix + "dated_on", "Enter the date of the information.", "required")
-    elif item.dated_on > today:
-        add_error(
-            errors, prefix + "dated_on", "The date must be today or in the past.", "date_in_future"
-        )
-    cleaned["dated_on"] = item.dated_on
-    if item.checked_accurate is not True:
-        add_error(
-            errors,
-            prefix + "checked_accurate",
-            "Confirm you checked the information is accurate and up to date.",
-            "accuracy_not_checked",
-        )
-    identity = clean_text(
-        item.protected_identity,
-        field=prefix + "protected_identity",
-        label="who must be protected",
-        errors=errors,
-        required=False,
-    )
-    if item.protected_role or identity:
-        cleaned["protected_role"] = clean_choice(
-            item.protected_role,
-            ProtectedRole,
-            field=prefix + "protected_role",
-            label="who the protected person is",
-            errors=errors,
-        )
-        cleaned["protected_identity"] = identity
-    if item.disclose_protected_identity:
-        if not identity:
-            add_error(
-                errors,
-                prefix + "protected_identity",
-                "Enter the protected person's identity, or do not disclose it.",
-                "required",
-            )
-        cleaned["disclosed"] = True
-        cleaned["disclosure_reason"] = clean_text(
-            item.disclosure_reason,
-            field=prefix + "disclosure_reason",
-            label="why the recipient needs the protected person's identity",
-            errors=errors,
-        )
-    return cleaned
-
-
-def share_item_check(*, item: ItemDraft) -> None:
-    """Check one item before it joins a share being built (the rules `share_send` applies
-    to each item: Protocol 5.2 Accurate); raises ValidationError naming the item's fields."""
-    errors: Errors = {}
-    _clean_item(0, item, clock.today(), errors)
-    raise_if({field.removeprefix("items.0."): found for field, found in errors.items()})
-
-
-def _clean_recipients(
-    recipients: list[RecipientDraft],
-    agency: Agency | None,
-    named_for: set,
-    errors: Errors,
-) -> None:
-    if not recipients:
-        add_error(errors, "recipients", "Choose at least one recipient.", "required")
-        return
-    if len(recipients) > MAX_RECIPIENTS:
-        add_error(errors, "recipients", f"Choose at most {MAX_RECIPIENTS}.", "too_many")
-        return
-    seen: set = set()
-    for index, recipient in enumerate(recipients):
-        name = f"recipients.{index}.agency_id"
-        if recipient.agency is None:
-            add_error(errors, name, "Choose the agency.", "required")
-            continue
-        if agency is not None and recipient.agency.pk == agency.pk:
-            add_error(errors, name, "Your own agency is not a recipient.", "not_own_agency")
-        elif recipient.agency.pk in seen:
-            add_error(errors, name, "Each agency once.", "duplicate_recipient")
-        elif named_for and recipient.agency.pk not in named_for:
-            add_error(
-                errors,
-                name,
-                "Send only to agencies the decision names (Protocol App. 2 Q7: with whom).",
-                "recipient_not_in_decision",
-            )
-        seen.add(recipient.agency.pk)
-        user = recipient.named_user
-        if user is not None and (user.agency is None or user.agency.pk != recipient.agency.pk):
-            add_error(
-                errors,
-                f"recipients.{index}.named_user_id",
-                "The named person must work for the receiving agency.",
-                "named_user_agency",
-            )
-        elif user is not None and not (user.is_active and user.roles & CASE_ROLES):
-            # An auditor, administrator or departed member could never read it.
-            add_error(
-                errors,
-                f"recipients.{index}.named_user_id",
-                "The named person must be a practitioner, safeguarding lead, lead information "
-                "officer or data protection officer there.",
-                "named_user_role",
-            )
+from .share_drafts import (
+    DEFAULT_IDENTITY_FIELDS,
+    MAX_ITEMS,
+    MAX_WINDOW,
+    ItemDraft,
+    RecipientDraft,
+    _clean_identity_fields,
+    _clean_item,
+    _clean_recipients,
+)
 
 
 def _check_consent(
@@ -501,69 +314,6 @@ def _write_share(
     return share, recipient_rows
 
 
-def _recipient_row(actor: User, share: Share) -> ShareRecipient | None:
-    """The actor's open recipient row for the share, or None (sender, expired, revoked)."""
-    from safeshare.access.policy import active_agency, received_shares
-
-    agency = active_agency(actor)
-    if agency is None:
-        return None
-    return received_shares(actor, agency).filter(share=share).first()
-
-
-@transaction.atomic
-def share_view_record(*, actor: User, share: Share, channel: str) -> ShareView | None:
-    """Log a recipient's view of a share: a row and a `share.viewed` entry (issue #4 item 5).
-
-    The sender reading its own record is not a recipient view; returns None then.
-    """
-    recipient = _recipient_row(actor, share)
-    if recipient is None:
-        return None
-    errors: Errors = {}
-    channel = clean_choice(channel, ViewChannel, field="channel", label="a channel", errors=errors)
-    raise_if(errors)
-    view = ShareView(
-        share=share, recipient=recipient, viewed_by=actor, viewed_at=clock.now(), channel=channel
-    )
-    view.full_clean()
-    view.save()
-    append(
-        kind=EntryKind.SHARE_VIEWED,
-        actor=actor,
-        agency=recipient.agency,
-        subject=share.subject,
-        payload={"share": str(share.pk), "view": str(view.pk), "channel": channel},
-    )
-    return view
-
-
-@transaction.atomic
-def share_acknowledge(*, actor: User, share: Share) -> ShareAcknowledgement:
-    """A recipient agency confirms receipt, once (and, for a file transfer, that it arrived)."""
-    errors: Errors = {}
-    recipient = _recipient_row(actor, share)
-    if recipient is None:
-        add_error(errors, "share", "Only a recipient can acknowledge a share.", "not_recipient")
-    elif ShareAcknowledgement.objects.filter(recipient=recipient).exists():
-        add_error(errors, "share", "Receipt has already been acknowledged.", "already_acknowledged")
-    raise_if(errors)
-    assert recipient is not None
-    acknowledgement = ShareAcknowledgement(
-        share=share, recipient=recipient, acknowledged_by=actor, acknowledged_at=clock.now()
-    )
-    acknowledgement.full_clean()
-    acknowledgement.save()
-    append(
-        kind=EntryKind.SHARE_ACKNOWLEDGED,
-        actor=actor,
-        agency=recipient.agency,
-        subject=share.subject,
-        payload={"share": str(share.pk), "acknowledgement": str(acknowledgement.pk)},
-    )
-    return acknowledgement
-
-
 @transaction.atomic
 def share_revoke(*, actor: User, share: Share, reason: str) -> ShareRevocation:
     """The sender ends recipients' access early; a new row, and `revoked_at` on the share."""
@@ -591,95 +341,3 @@ def share_revoke(*, actor: User, share: Share, reason: str) -> ShareRevocation:
         payload={"share": str(share.pk), "revocation": str(revocation.pk), "reason": reason},
     )
     return revocation
-
-
-@transaction.atomic
-def onward_request(
-    *, actor: User, share: Share, proposed_recipient: Agency, purpose: str
-) -> OnwardDisclosureRequest:
-    """A recipient asks the source agency before passing information on (secondary disclosure).
-
-    Protocol App. 2 Q6: establish whether the recipient intends to pass it on;
-    the source agency decides, and its decision is recorded like any other.
-    """
-    errors: Errors = {}
-    agency = actor_agency(actor, errors)
-    if _recipient_row(actor, share) is None:
-        add_error(errors, "share", "Only a recipient can ask to pass a share on.", "not_recipient")
-    if proposed_recipient is None:
-        add_error(errors, "proposed_recipient_id", "Choose the agency.", "required")
-    elif proposed_recipient.pk in {share.sender_agency_id, getattr(agency, "pk", None)}:
-        add_error(
-            errors,
-            "proposed_recipient_id",
-            "Choose an agency other than the source and your own.",
-            "proposed_recipient_invalid",
-        )
-    purpose = clean_text(
-        purpose, field="purpose", label="why you want to pass it on", errors=errors
-    )
-    if share.subject.is_shredded:
-        add_error(errors, "share", "This person's record has been erased.", "subject_erased")
-    raise_if(errors)
-    assert agency is not None
-    onward_id = uuid.uuid4()
-    onward = OnwardDisclosureRequest(
-        id=onward_id,
-        share=share,
-        requesting_agency=agency,
-        requested_by=actor,
-        proposed_recipient=proposed_recipient,
-        purpose_enc=seal(share.subject, onward_id, "purpose", purpose),
-        requested_at=clock.now(),
-    )
-    onward.full_clean()
-    onward.save(force_insert=True)
-    append(
-        kind=EntryKind.ONWARD_REQUESTED,
-        actor=actor,
-        agency=agency,
-        subject=share.subject,
-        payload={
-            "onward_request": str(onward.pk),
-            "share": str(share.pk),
-            "proposed_recipient": str(proposed_recipient.pk),
-        },
-    )
-    return onward
-
-
-@transaction.atomic
-def onward_answer(
-    *, actor: User, onward: OnwardDisclosureRequest, decision: Decision
-) -> OnwardDisclosureAnswer:
-    """The source agency answers with its own recorded decision (share or not share)."""
-    errors: Errors = {}
-    agency = actor_agency(actor, errors)
-    OnwardDisclosureRequest.objects.select_for_update().filter(pk=onward.pk).first()
-    if agency is not None and onward.share.sender_agency_id != agency.id:
-        add_error(errors, "onward_request", "Only the source agency can answer.", "not_source")
-    elif OnwardDisclosureAnswer.objects.filter(request=onward).exists():
-        add_error(errors, "onward_request", "This has already been answered.", "already_answered")
-    check_decision(
-        decision, agency=agency, subject=onward.share.subject, field="decision_id", errors=errors
-    )
-    raise_if(errors)
-    assert agency is not None
-    answer = OnwardDisclosureAnswer(
-        request=onward, decision=decision, answered_by=actor, answered_at=clock.now()
-    )
-    answer.full_clean()
-    answer.save()
-    append(
-        kind=EntryKind.ONWARD_ANSWERED,
-        actor=actor,
-        agency=agency,
-        subject=onward.share.subject,
-        payload={
-            "onward_request": str(onward.pk),
-            "answer": str(answer.pk),
-            "decision": str(decision.pk),
-            "outcome": decision.outcome,
-        },
-    )
-    return answer

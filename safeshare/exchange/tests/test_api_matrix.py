@@ -267,7 +267,3 @@ def test_operation_matrix(operation, role, world):
                 (relation, response.status_code, expected(role, relation), response.content[:200])
             )
     assert failures == []
-
-
-# Informing the subject (issue #4 item 8): rows in test_subject_api_matrix.py.
-MATRIX_OPERATIONS |= {"exchange_subject_notification_record", "exchange_subject_notifications_open"}

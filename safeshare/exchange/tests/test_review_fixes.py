@@ -13,7 +13,7 @@ from safeshare.core import clock
 from safeshare.decisions.models import Decision
 from safeshare.decisions.services import decision_record
 from safeshare.decisions.tests.helpers import record_share, share_fields
-from safeshare.exchange import services
+from safeshare.exchange import receipts, services
 from safeshare.exchange.models import InformationRequest, Share, ShareView
 from safeshare.exchange.tests.helpers import decision_for, item, pair, raise_request, send
 from safeshare.ledger.models import Entry
@@ -127,17 +127,16 @@ def test_naive_time_through_the_api_is_a_problem_not_a_500():
 def test_receipt_check_catches_an_altered_entry_without_walking_the_chain(
     django_assert_max_num_queries,
 ):
-    from safeshare.exchange import selectors
     from safeshare.ledger.testing import append_only_suspended
 
     home, other, author, _ = pair()
     share = send(author, person_for(author), other)
-    receipt = selectors.share_receipt(share)
+    receipt = receipts.share_receipt(share)
     with django_assert_max_num_queries(3):
-        assert selectors.receipt_verify(seq=receipt.seq, hash=receipt.hash, share_id=share.pk).ok
+        assert receipts.receipt_verify(seq=receipt.seq, hash=receipt.hash, share_id=share.pk).ok
     with append_only_suspended():
         Entry.objects.filter(seq=receipt.seq).update(canonical=b"{}")
-    check = selectors.receipt_verify(seq=receipt.seq, hash=receipt.hash, share_id=share.pk)
+    check = receipts.receipt_verify(seq=receipt.seq, hash=receipt.hash, share_id=share.pk)
     assert not check.ok and "re-hash" in check.reason
 
 

@@ -15,7 +15,7 @@ from safeshare.agencies.tests.factories import AgencyFactory, staff
 from safeshare.core import clock
 from safeshare.core.errors import NotFound
 from safeshare.decisions.models import DecisionOutcome
-from safeshare.exchange import selectors, services
+from safeshare.exchange import receipts, selectors, services
 from safeshare.exchange.dates import add_working_days
 from safeshare.exchange.models import (
     InformationRequest,
@@ -416,11 +416,11 @@ def test_onward_disclosure_is_asked_of_the_source_and_answered_by_its_decision()
 def test_receipt_verifies_against_the_ledger():
     home, other, sender, recipient = pair()
     share = send(sender, person_for(sender), other)
-    receipt = selectors.share_receipt(share)
-    assert selectors.receipt_verify(seq=receipt.seq, hash=receipt.hash, share_id=share.pk).ok
-    assert not selectors.receipt_verify(seq=receipt.seq, hash="0" * 64).ok
-    assert not selectors.receipt_verify(seq=receipt.seq - 1, hash=receipt.hash).ok
-    assert not selectors.receipt_verify(seq=receipt.seq + 100, hash=receipt.hash).ok
+    receipt = receipts.share_receipt(share)
+    assert receipts.receipt_verify(seq=receipt.seq, hash=receipt.hash, share_id=share.pk).ok
+    assert not receipts.receipt_verify(seq=receipt.seq, hash="0" * 64).ok
+    assert not receipts.receipt_verify(seq=receipt.seq - 1, hash=receipt.hash).ok
+    assert not receipts.receipt_verify(seq=receipt.seq + 100, hash=receipt.hash).ok
 
 
 # --- referrals ---------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from safeshare.decisions import aid, selectors
 from safeshare.decisions.models import Decision
 from safeshare.decisions.tests.helpers import NOT_SHARE_EARLY_HELP, SHARE_WITHOUT_CONSENT
 from safeshare.exchange.models import RequestResponse, Share
-from safeshare.exchange.subject_notifications import SubjectNotification
+from safeshare.informing.models import SubjectNotification
 from safeshare.ledger.kinds import EntryKind
 from safeshare.ledger.models import Entry
 from safeshare.people.identity import read_identity

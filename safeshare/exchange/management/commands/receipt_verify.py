@@ -9,7 +9,7 @@ holds, 1 when it does not. Writes nothing.
 
 from django.core.management.base import BaseCommand
 
-from safeshare.exchange.selectors import receipt_verify
+from safeshare.exchange.receipts import receipt_verify
 
 
 class Command(BaseCommand):

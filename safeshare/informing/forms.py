@@ -2,7 +2,7 @@
 
 from django import forms
 
-from safeshare.exchange.models import (
+from safeshare.informing.models import (
     InformedMethod,
     NotInformedReason,
     SubjectNotificationOutcome,

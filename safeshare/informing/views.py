@@ -14,24 +14,24 @@ from django.views.decorators.http import require_GET, require_http_methods
 from safeshare.access.actions import Action
 from safeshare.access.fetch_exchange import get_share_for
 from safeshare.access.policy import can
-from safeshare.access.rules.subject_notifications import SubjectTarget, may_inform
+from safeshare.access.rules.informing import SubjectTarget, may_inform
 from safeshare.core.errors import Forbidden
 from safeshare.core.paging import answers_bad_page, paginate
 from safeshare.decisions.selectors import pack_in_force
 from safeshare.exchange import notify
-from safeshare.exchange.forms_subject import (
+from safeshare.informing.forms import (
     SubjectInformedForm,
     SubjectNotInformedForm,
     SubjectOutcomeForm,
 )
-from safeshare.exchange.models import SubjectNotificationOutcome
-from safeshare.exchange.selectors_subject import (
+from safeshare.informing.models import SubjectNotificationOutcome
+from safeshare.informing.selectors import (
     people_who_may_be_told,
     subject_notification_reason_other,
     subject_notifications_for_share,
     subject_tasks_open,
 )
-from safeshare.exchange.services.subject import subject_notification_record
+from safeshare.informing.services import subject_notification_record
 from safeshare.people.identity import read_identity
 from safeshare.web.query import accepts_query
 

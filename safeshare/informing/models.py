@@ -13,13 +13,6 @@ from django.db.models import Q
 
 from safeshare.core.models import BaseModel
 
-__all__ = [
-    "InformedMethod",
-    "NotInformedReason",
-    "SubjectNotification",
-    "SubjectNotificationOutcome",
-]
-
 
 class SubjectNotificationOutcome(models.TextChoices):
     INFORMED = "informed", "Informed"
@@ -92,6 +85,8 @@ class SubjectNotification(BaseModel):
     recorded_at = models.DateTimeField()
 
     class Meta:
+        # The table kept its name when the model moved here from exchange.
+        db_table = "exchange_subjectnotification"
         ordering = ["share", "-recorded_at"]
         constraints = [
             models.CheckConstraint(

@@ -15,20 +15,20 @@ from ninja.pagination import paginate
 from safeshare.access.actions import Action
 from safeshare.access.fetch_exchange import get_share_for
 from safeshare.access.policy import can
-from safeshare.access.rules.subject_notifications import SubjectTarget, may_inform
+from safeshare.access.rules.informing import SubjectTarget, may_inform
 from safeshare.agencies.models import User
 from safeshare.core.errors import Forbidden
 from safeshare.core.paging import LimitOffset, Rows
 from safeshare.exchange import notify
-from safeshare.exchange.models import (
+from safeshare.exchange.models import Share
+from safeshare.informing.models import (
     InformedMethod,
     NotInformedReason,
-    Share,
     SubjectNotification,
     SubjectNotificationOutcome,
 )
-from safeshare.exchange.selectors_subject import people_who_may_be_told, subject_tasks_open
-from safeshare.exchange.services.subject import subject_notification_record
+from safeshare.informing.selectors import people_who_may_be_told, subject_tasks_open
+from safeshare.informing.services import subject_notification_record
 
 router = Router(tags=["subject notifications"])
 

@@ -9,14 +9,14 @@ from safeshare.access.tests.helpers import person_for
 from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import staff
 from safeshare.core import clock
-from safeshare.exchange.models import SubjectNotification
-from safeshare.exchange.selectors_subject import (
+from safeshare.exchange.tests.helpers import last_entry, pair, raise_request, send
+from safeshare.informing.models import SubjectNotification
+from safeshare.informing.selectors import (
     subject_notification_reason_other,
     subject_notifications_for_share,
     subject_tasks_open,
 )
-from safeshare.exchange.services.subject import subject_notification_record
-from safeshare.exchange.tests.helpers import last_entry, pair, raise_request, send
+from safeshare.informing.services import subject_notification_record
 from safeshare.people.models import PersonKind
 from safeshare.people.services.relationships import relationship_record
 

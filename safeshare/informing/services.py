@@ -8,19 +8,8 @@ from django.db import transaction
 from safeshare.agencies.models import Agency, User
 from safeshare.core import clock, event_times
 from safeshare.decisions.selectors import pack_in_force
-from safeshare.exchange.models import (
-    InformedMethod,
-    NotInformedReason,
-    Share,
-    ShareOrigin,
-    SubjectNotification,
-    SubjectNotificationOutcome,
-)
-from safeshare.ledger.kinds import EntryKind
-from safeshare.people.models import Person
-from safeshare.people.selectors import involvement_began_on, parental_responsibility_holders
-
-from ._common import (
+from safeshare.exchange.models import Share, ShareOrigin
+from safeshare.exchange.services._common import (
     Errors,
     actor_agency,
     add_error,
@@ -31,6 +20,15 @@ from ._common import (
     raise_if,
     seal,
 )
+from safeshare.informing.models import (
+    InformedMethod,
+    NotInformedReason,
+    SubjectNotification,
+    SubjectNotificationOutcome,
+)
+from safeshare.ledger.kinds import EntryKind
+from safeshare.people.models import Person
+from safeshare.people.selectors import involvement_began_on, parental_responsibility_holders
 
 TOLD_SUBJECT = "subject"
 TOLD_PARENTAL_RESPONSIBILITY = "parental_responsibility"

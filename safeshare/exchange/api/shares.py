@@ -1,4 +1,4 @@
-"""Exchange API: information requests, shares, onward disclosure and MASH referrals.
+"""Exchange API: shares and onward disclosure.
 
 Adapters only (STYLE §2): fetch through `access`, check the action, call one
 service, shape the answer. A recipient's read of a share is logged (a row and
@@ -16,228 +16,29 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from safeshare.access.actions import Action
-from safeshare.access.fetch import get_person_for
 from safeshare.access.fetch_exchange import (
     get_onward_request_for,
-    get_request_for,
     get_share_for,
     own_decision_or_error,
 )
 from safeshare.access.policy import require
-from safeshare.access.rules.exchange import ReferralTarget, RequestTarget, ShareSource
-from safeshare.agencies.models import Agency, User
+from safeshare.access.rules.exchange import ShareSource
+from safeshare.consent.models import ItemCategory
 from safeshare.core.paging import LimitOffset, Rows
-from safeshare.exchange import selectors, services
+from safeshare.exchange import receipts, selectors, services
 from safeshare.exchange.models import (
-    HarmBasis,
-    InformationRequest,
-    ItemCategory,
     ItemNature,
     ProtectedRole,
     RevocationReason,
     Share,
     ShareKind,
-    Urgency,
     ViewChannel,
-    WithdrawalReason,
 )
 from safeshare.people.models import IdentityField
 
-requests_router = Router(tags=["requests"])
-shares_router = Router(tags=["shares"])
-referrals_router = Router(tags=["referrals"])
+from ._common import TEXT, AgencyRef, _agency, _agency_ref, _text, _user
 
-TEXT = Field(min_length=1, max_length=5000)
-
-
-def _agency(agency_id: uuid.UUID | None, field: str) -> Agency:
-    agency = Agency.objects.filter(pk=agency_id).first() if agency_id else None
-    if agency is None:
-        raise ValidationError({field: [ValidationError("Choose a known agency.", code="unknown")]})
-    return agency
-
-
-def _user(user_id: uuid.UUID | None, field: str) -> User | None:
-    if user_id is None:
-        return None
-    user = User.objects.filter(pk=user_id).first()
-    if user is None:
-        raise ValidationError({field: [ValidationError("Choose a known person.", code="unknown")]})
-    return user
-
-
-def _text(value) -> str | None:
-    return None if value is None else str(value)
-
-
-class AgencyRef(Schema):
-    id: uuid.UUID
-    name: str
-
-
-def _agency_ref(agency: Agency) -> dict:
-    return {"id": agency.id, "name": agency.name}
-
-
-# --- requests ----------------------------------------------------------------------------
-
-
-class RequestIn(Schema):
-    subject_id: uuid.UUID
-    to_agency_id: uuid.UUID
-    purpose: str = TEXT
-    information_needed: str = TEXT
-    legal_basis: str = Field(min_length=1, max_length=80)
-    urgency: Urgency
-    due_on: datetime.date | None = None
-
-
-class RequestSummaryOut(Schema):
-    id: uuid.UUID
-    subject_id: uuid.UUID
-    requesting_agency: AgencyRef
-    requested_agency: AgencyRef
-    legal_basis: str
-    urgency: str
-    due_on: datetime.date
-    raised_at: datetime.datetime
-    status: str
-
-
-class RequestOut(RequestSummaryOut):
-    purpose: str | None
-    information_needed: str | None
-    decision_id: uuid.UUID | None
-    outcome: str | None
-
-
-class RequestAnswerIn(Schema):
-    decision_id: uuid.UUID
-
-
-class RequestWithdrawIn(Schema):
-    reason: WithdrawalReason
-
-
-def _request_summary(request: InformationRequest) -> dict:
-    return {
-        "id": request.id,
-        "subject_id": request.subject_id,
-        "requesting_agency": _agency_ref(request.requesting_agency),
-        "requested_agency": _agency_ref(request.requested_agency),
-        "legal_basis": request.legal_basis,
-        "urgency": request.urgency,
-        "due_on": request.due_on,
-        "raised_at": request.raised_at,
-        "status": selectors.request_status(request),
-    }
-
-
-def _request_out(request: InformationRequest) -> dict:
-    text = selectors.request_text(request)
-    response = selectors.request_response(request)
-    return {
-        **_request_summary(request),
-        "purpose": _text(text["purpose"]),
-        "information_needed": _text(text["information_needed"]),
-        "decision_id": response.decision_id if response else None,
-        "outcome": response.decision.outcome if response else None,
-    }
-
-
-@requests_router.post("", response={201: RequestOut}, operation_id="exchange_request_raise")
-def exchange_request_raise(request, payload: RequestIn):
-    """Ask another agency about a child your agency works with (Protocol 5.2 Timely)."""
-    user = request.auth
-    subject = get_person_for(user, payload.subject_id)
-    to_agency = _agency(payload.to_agency_id, "to_agency_id")
-    require(user, Action.REQUEST_RAISE, RequestTarget(subject=subject, to_agency=to_agency))
-    raised = services.request_raise(
-        actor=user,
-        subject=subject,
-        to_agency=to_agency,
-        purpose=payload.purpose,
-        information_needed=payload.information_needed,
-        legal_basis=payload.legal_basis,
-        urgency=payload.urgency,
-        due_on=payload.due_on,
-    )
-    return Status(201, _request_out(get_request_for(user, raised.pk)))
-
-
-@requests_router.get(
-    "/inbox", response=list[RequestSummaryOut], operation_id="exchange_requests_inbox"
-)
-@paginate(LimitOffset)
-def exchange_requests_inbox(request):
-    """Requests other agencies made of yours, soonest due first, with their status."""
-    return Rows(selectors.requests_inbox(request.auth), _request_summary)
-
-
-@requests_router.get(
-    "/outbox", response=list[RequestSummaryOut], operation_id="exchange_requests_outbox"
-)
-@paginate(LimitOffset)
-def exchange_requests_outbox(request):
-    """Requests your agency made of others, soonest due first, with their status."""
-    return Rows(selectors.requests_outbox(request.auth), _request_summary)
-
-
-@requests_router.get(
-    "/overdue", response=list[RequestSummaryOut], operation_id="exchange_requests_overdue"
-)
-@paginate(LimitOffset)
-def exchange_requests_overdue(request):
-    """Unanswered requests past their due date, made by or of your agency."""
-    return Rows(selectors.requests_overdue(request.auth), _request_summary)
-
-
-@requests_router.get("/{request_id}", response=RequestOut, operation_id="exchange_request_get")
-def exchange_request_get(request, request_id: str):
-    """A request your agency made or was asked, with its purpose and status."""
-    found = get_request_for(request.auth, request_id)
-    require(request.auth, Action.REQUEST_VIEW, found)
-    return _request_out(found)
-
-
-@requests_router.post(
-    "/{request_id}/answer", response=RequestOut, operation_id="exchange_request_answer"
-)
-def exchange_request_answer(request, request_id: str, payload: RequestAnswerIn):
-    """Answer with the decision your agency recorded (share or not share)."""
-    user = request.auth
-    found = get_request_for(user, request_id)
-    require(user, Action.REQUEST_ANSWER, found)
-    decision = own_decision_or_error(user, payload.decision_id, field="decision_id")
-    services.request_answer(actor=user, request=found, decision=decision)
-    return _request_out(get_request_for(user, request_id))
-
-
-@requests_router.post(
-    "/{request_id}/accept", response=RequestOut, operation_id="exchange_request_accept"
-)
-def exchange_request_accept(request, request_id: str):
-    """Take the request on: your agency starts working with the child, so it can decide."""
-    user = request.auth
-    found = get_request_for(user, request_id)
-    require(user, Action.REQUEST_ANSWER, found)
-    services.request_accept(actor=user, request=found)
-    return _request_out(found)
-
-
-@requests_router.post(
-    "/{request_id}/withdraw", response=RequestOut, operation_id="exchange_request_withdraw"
-)
-def exchange_request_withdraw(request, request_id: str, payload: RequestWithdrawIn):
-    """Withdraw a request your agency no longer needs answered."""
-    user = request.auth
-    found = get_request_for(user, request_id)
-    require(user, Action.REQUEST_WITHDRAW, found)
-    services.request_withdraw(actor=user, request=found, reason=payload.reason)
-    return _request_out(get_request_for(user, request_id))
-
-
-# --- shares ------------------------------------------------------------------------------
+router = Router(tags=["shares"])
 
 
 class ItemIn(Schema):
@@ -420,7 +221,7 @@ def _onward_out(onward) -> dict:
     }
 
 
-@shares_router.post("", response={201: ShareOut}, operation_id="exchange_share_send")
+@router.post("", response={201: ShareOut}, operation_id="exchange_share_send")
 def exchange_share_send(request, payload: ShareIn):
     """Send the selected items, from your agency's decision to share, to chosen recipients."""
     user = request.auth
@@ -452,23 +253,21 @@ def exchange_share_send(request, payload: ShareIn):
     return Status(201, _share_out(user, get_share_for(user, share.pk)))
 
 
-@shares_router.get("/sent", response=list[ShareSummaryOut], operation_id="exchange_shares_sent")
+@router.get("/sent", response=list[ShareSummaryOut], operation_id="exchange_shares_sent")
 @paginate(LimitOffset)
 def exchange_shares_sent(request):
     """Shares your agency sent, newest first (the sender's full record, whatever the window)."""
     return Rows(selectors.shares_sent(request.auth).select_related("sender_agency"), _share_summary)
 
 
-@shares_router.get(
-    "/received", response=list[ShareSummaryOut], operation_id="exchange_shares_received"
-)
+@router.get("/received", response=list[ShareSummaryOut], operation_id="exchange_shares_received")
 @paginate(LimitOffset)
 def exchange_shares_received(request):
     """Shares open to you now as a recipient, newest first (no item content in the list)."""
     return Rows(selectors.shares_received(request.auth), _share_summary)
 
 
-@shares_router.get("/{share_id}", response=ShareOut, operation_id="exchange_share_get")
+@router.get("/{share_id}", response=ShareOut, operation_id="exchange_share_get")
 def exchange_share_get(request, share_id: str):
     """A share: its selected items only. A recipient's read is logged (issue #4 item 5)."""
     user = request.auth
@@ -478,7 +277,7 @@ def exchange_share_get(request, share_id: str):
     return _share_out(user, share)
 
 
-@shares_router.get("/{share_id}/export", response=ShareOut, operation_id="exchange_share_export")
+@router.get("/{share_id}/export", response=ShareOut, operation_id="exchange_share_export")
 def exchange_share_export(request, share_id: str):
     """The share as a document to keep (with its receipt), as a download. A recipient's
     export carries the selected items only and is logged as a view through export."""
@@ -495,7 +294,7 @@ def exchange_share_export(request, share_id: str):
     return response
 
 
-@shares_router.post(
+@router.post(
     "/{share_id}/acknowledge", response=ShareOut, operation_id="exchange_share_acknowledge"
 )
 def exchange_share_acknowledge(request, share_id: str):
@@ -509,7 +308,7 @@ def exchange_share_acknowledge(request, share_id: str):
     return _share_out(user, share)
 
 
-@shares_router.post("/{share_id}/revoke", response=ShareOut, operation_id="exchange_share_revoke")
+@router.post("/{share_id}/revoke", response=ShareOut, operation_id="exchange_share_revoke")
 def exchange_share_revoke(request, share_id: str, payload: RevokeIn):
     """End recipients' access now (the sender keeps the full record)."""
     user = request.auth
@@ -519,19 +318,17 @@ def exchange_share_revoke(request, share_id: str, payload: RevokeIn):
     return _share_out(user, get_share_for(user, share_id))
 
 
-@shares_router.get(
-    "/{share_id}/receipt", response=ReceiptOut, operation_id="exchange_share_receipt"
-)
+@router.get("/{share_id}/receipt", response=ReceiptOut, operation_id="exchange_share_receipt")
 def exchange_share_receipt(request, share_id: str):
     """The share's receipt (ledger sequence and hash of `share.sent`), checked against the
     intact ledger, for the sender and any recipient."""
     user = request.auth
     share = get_share_for(user, share_id)
     require(user, Action.SHARE_VIEW, share)
-    receipt = selectors.share_receipt(share)
+    receipt = receipts.share_receipt(share)
     if receipt is None:
         raise ValidationError({"share": [ValidationError("No receipt.", code="no_receipt")]})
-    check = selectors.receipt_verify(seq=receipt.seq, hash=receipt.hash, share_id=str(share.pk))
+    check = receipts.receipt_verify(seq=receipt.seq, hash=receipt.hash, share_id=str(share.pk))
     return {
         "share_id": share.pk,
         "seq": receipt.seq,
@@ -541,7 +338,7 @@ def exchange_share_receipt(request, share_id: str):
     }
 
 
-@shares_router.post(
+@router.post(
     "/{share_id}/onward", response={201: OnwardOut}, operation_id="exchange_onward_request"
 )
 def exchange_onward_request(request, share_id: str, payload: OnwardIn):
@@ -556,7 +353,7 @@ def exchange_onward_request(request, share_id: str, payload: OnwardIn):
     return Status(201, _onward_out(get_onward_request_for(user, onward.pk)))
 
 
-@shares_router.post(
+@router.post(
     "/onward/{onward_id}/answer", response=OnwardOut, operation_id="exchange_onward_answer"
 )
 def exchange_onward_answer(request, onward_id: str, payload: OnwardAnswerIn):
@@ -567,65 +364,3 @@ def exchange_onward_answer(request, onward_id: str, payload: OnwardAnswerIn):
     decision = own_decision_or_error(user, payload.decision_id, field="decision_id")
     services.onward_answer(actor=user, onward=onward, decision=decision)
     return _onward_out(get_onward_request_for(user, onward_id))
-
-
-# --- referrals ---------------------------------------------------------------------------
-
-
-class ReferralIn(Schema):
-    subject_id: uuid.UUID
-    harm_basis: HarmBasis
-    reason: str = TEXT
-    consent_not_sought_reason: str = Field(
-        default="increased_risk_of_significant_harm", max_length=80
-    )
-    front_door_id: uuid.UUID | None = None
-    items: list[ItemIn] = Field(min_length=1, max_length=50)
-
-
-class ReferralOut(Schema):
-    id: uuid.UUID
-    share_id: uuid.UUID
-    decision_id: uuid.UUID
-    front_door: AgencyRef
-    harm_basis: str
-    urgency: str
-    referred_at: datetime.datetime
-    receipt_seq: int | None
-    receipt_hash: str
-
-
-@referrals_router.post("", response={201: ReferralOut}, operation_id="exchange_referral_make")
-def exchange_referral_make(request, payload: ReferralIn):
-    """Refer a child to the front door (MASH) the same day; consent is not required."""
-    user = request.auth
-    subject = get_person_for(user, payload.subject_id)
-    require(user, Action.REFERRAL_MAKE, ReferralTarget(subject=subject))
-    front_door = _agency(payload.front_door_id, "front_door_id") if payload.front_door_id else None
-    items = [
-        services.ItemDraft(**{**item.dict(), "protected_role": item.protected_role or ""})
-        for item in payload.items
-    ]
-    referral = services.referral_make(
-        actor=user,
-        subject=subject,
-        harm_basis=payload.harm_basis,
-        reason=payload.reason,
-        items=items,
-        consent_not_sought_reason=payload.consent_not_sought_reason,
-        front_door=front_door,
-    )
-    return Status(
-        201,
-        {
-            "id": referral.id,
-            "share_id": referral.share_id,
-            "decision_id": referral.decision_id,
-            "front_door": _agency_ref(referral.front_door),
-            "harm_basis": referral.harm_basis,
-            "urgency": referral.urgency,
-            "referred_at": referral.referred_at,
-            "receipt_seq": referral.share.sent_entry_seq,
-            "receipt_hash": referral.share.sent_entry_hash,
-        },
-    )

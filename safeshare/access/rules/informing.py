@@ -13,7 +13,8 @@ from django.db.models import QuerySet
 from safeshare.access.actions import Action
 from safeshare.access.policy import register
 from safeshare.agencies.models import Agency, Role, User
-from safeshare.exchange.models import Share, SubjectNotification
+from safeshare.exchange.models import Share
+from safeshare.informing.models import SubjectNotification
 
 SUBJECT_ROLES = frozenset({Role.PRACTITIONER, Role.SAFEGUARDING_LEAD})
 

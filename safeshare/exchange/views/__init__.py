@@ -1,0 +1,1 @@
+"""Exchange pages by noun: requests, shares, onward disclosure, referrals."""
