@@ -26,9 +26,9 @@ from safeshare.core.errors import UNAVAILABLE_RETRY_SECONDS, is_unavailable
 from safeshare.web import sign_in as flow
 from safeshare.web import two_factor
 from safeshare.web.forms import GovukForm
-from safeshare.web.middleware import is_two_factor_verified
 from safeshare.web.query import accepts_query
 from safeshare.web.refusals import refusal_note
+from safeshare.web.verified import is_two_factor_verified
 
 
 class SignInForm(GovukForm):

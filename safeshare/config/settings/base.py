@@ -66,7 +66,7 @@ MIDDLEWARE = [
     "safeshare.web.middleware.SessionLifetimeMiddleware",
     "safeshare.web.middleware.RequireTwoFactorMiddleware",
     "safeshare.web.middleware.NotFoundPageMiddleware",
-    "safeshare.web.query.QueryParametersMiddleware",
+    "safeshare.web.middleware.QueryParametersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
