@@ -44,7 +44,7 @@ from safeshare.people.identity import read_identity
 from safeshare.people.models import IdentityField
 from safeshare.people.sealing import open_text, seal_text
 from safeshare.people.selectors import person_identity_for
-from safeshare.web.query import accepts_query
+from safeshare.ui.query import accepts_query
 
 DRAFTS = "exchange_share_drafts"
 

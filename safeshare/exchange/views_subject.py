@@ -33,7 +33,7 @@ from safeshare.exchange.selectors_subject import (
 )
 from safeshare.exchange.services.subject import subject_notification_record
 from safeshare.people.identity import read_identity
-from safeshare.web.query import accepts_query
+from safeshare.ui.query import accepts_query
 
 
 @accepts_query("page")

@@ -22,7 +22,7 @@ from safeshare.core.paging import answers_bad_page, paginate
 from safeshare.people import selectors, services
 from safeshare.people.forms import PersonAddForm, PersonFindForm
 from safeshare.people.models import Person
-from safeshare.web.query import accepts_query
+from safeshare.ui.query import accepts_query
 
 
 def _require_case_role(request: HttpRequest) -> None:

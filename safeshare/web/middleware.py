@@ -20,8 +20,8 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
 from safeshare.core import clock
-from safeshare.web.query import accepted_query
-from safeshare.web.verified import is_two_factor_verified
+from safeshare.ui.query import accepted_query
+from safeshare.ui.verified import is_two_factor_verified
 
 logger = logging.getLogger(__name__)
 

@@ -28,7 +28,7 @@ ALLOWED_HOSTS = [
 ]
 
 INSTALLED_APPS = [
-    "safeshare.web.apps.SafeshareAdminConfig",  # django.contrib.admin, administrators only
+    "safeshare.ui.apps.SafeshareAdminConfig",  # django.contrib.admin, administrators only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "axes",
     "ninja",
     "safeshare.core",
+    "safeshare.ui",
     "safeshare.agencies",
     "safeshare.people",
     "safeshare.decisions",

@@ -13,7 +13,7 @@ from safeshare.core.paging import paginate
 from safeshare.ledger.models import Entry
 from safeshare.people.identity import read_identity
 from safeshare.people.models import Person
-from safeshare.web.forms import GovukForm
+from safeshare.ui.forms import GovukForm
 from safeshare.web.testing import sign_in_verified
 from safeshare.web.views import SignInForm
 

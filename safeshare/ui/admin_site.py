@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import resolve, reverse
 
-from safeshare.web.verified import is_two_factor_verified
+from safeshare.ui.verified import is_two_factor_verified
 
 
 def is_administrator(request: HttpRequest) -> bool:
