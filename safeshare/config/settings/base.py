@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "safeshare.casework",
     "safeshare.api",
     "safeshare.web",
+    "safeshare.demo",
 ]
 
 MIDDLEWARE = [

@@ -18,9 +18,9 @@ from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import AgencyFactory, staff
 from safeshare.api.tests.helpers import assert_problem, two_factor_client
 from safeshare.core import clock
+from safeshare.demo.testing import sign_in_verified
 from safeshare.exchange.models import SubjectNotification
 from safeshare.exchange.tests.helpers import last_entry, raise_request, send
-from safeshare.web.testing import sign_in_verified
 
 pytestmark = pytest.mark.django_db
 

@@ -23,13 +23,13 @@ from safeshare.core import clock
 from safeshare.decisions import aid, selectors
 from safeshare.decisions.models import Decision
 from safeshare.decisions.tests.helpers import NOT_SHARE_EARLY_HELP, SHARE_WITHOUT_CONSENT
+from safeshare.demo.testing import totp_device
 from safeshare.exchange.models import RequestResponse, Share
 from safeshare.exchange.subject_notifications import SubjectNotification
 from safeshare.ledger.kinds import EntryKind
 from safeshare.ledger.models import Entry
 from safeshare.people.identity import read_identity
 from safeshare.people.sealing import open_text
-from safeshare.web.testing import totp_device
 from safeshare.web.tests.walk import Walk
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

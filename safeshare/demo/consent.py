@@ -50,13 +50,13 @@ from safeshare.consent.models import (
 from safeshare.core import clock
 from safeshare.decisions.models import Decision
 from safeshare.decisions.services import decision_record
+from safeshare.demo.people import BOYS, FAMILIES, GIRLS
 from safeshare.exchange import services as exchange
 from safeshare.exchange.models import ContinuedUseDecision, ItemNature, ShareKind, ViewChannel
 from safeshare.people import identity as ident
 from safeshare.people.models import Involvement, Person, PersonKind, RelationshipType
 from safeshare.people.selectors import parental_responsibility_holders
 from safeshare.people.services import person_create, relationship_record
-from safeshare.web.demo_people import BOYS, FAMILIES, GIRLS
 
 SEED = 20260505
 NOTICE_SKIP_CHANCE = 0.2  # families not yet told, so the "not yet told" lists have entries
