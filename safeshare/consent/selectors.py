@@ -18,8 +18,8 @@ from safeshare.consent.models import (
     PrivacyNotice,
 )
 from safeshare.core import clock
+from safeshare.core.sealed import ErasedText, open_text
 from safeshare.people.models import Person
-from safeshare.people.sealing import ErasedText, open_text
 from safeshare.people.selectors import people_for_agency
 
 

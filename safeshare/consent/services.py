@@ -46,12 +46,12 @@ from safeshare.consent.models import (
 from safeshare.core import clock
 from safeshare.core.cleaning import clean_choice, clean_text
 from safeshare.core.errors import TIMEZONE_MESSAGE, Errors, Forbidden, add_error, raise_if
+from safeshare.core.sealed import seal_text
 from safeshare.core.validation import validate_new
 from safeshare.ledger.kinds import EntryKind
 from safeshare.ledger.services import actor_ref_for, ledger_append
 from safeshare.people.identity import read_identity
 from safeshare.people.models import Person, PersonKind
-from safeshare.people.sealing import seal_text
 from safeshare.people.selectors import relationships_for_person
 
 REVIEW_WITHIN = datetime.timedelta(days=2 * 366)  # consent is reviewed at least every two years

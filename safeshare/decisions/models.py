@@ -3,7 +3,7 @@
 A decision is the permanent record the protocol asks for (Protocol 8.1, 9.1;
 App. 2 Q7): share or not share, equally complete. Free text about the child
 (purpose, rationale, what was considered, reasoning, advice) is sealed under
-the subject's data key (``people.sealing``) into ``*_enc`` fields; codes from
+the subject's data key (``core.sealed``) into ``*_enc`` fields; codes from
 the protocol pack (levels of need, legal bases, consent reasons) are stored
 plainly. Decisions are never edited: a correction is a new decision that
 supersedes the old one, and both are kept.

@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from safeshare.access.policy import visible
 from safeshare.agencies.models import Role, User
 from safeshare.core import clock
+from safeshare.core.sealed import ErasedText, open_text
 from safeshare.decisions.models import (
     AdviceRequest,
     AdviceResponse,
@@ -23,7 +24,6 @@ from safeshare.decisions.models import (
 )
 from safeshare.decisions.packs import Pack, all_packs, get_pack
 from safeshare.people.models import Person
-from safeshare.people.sealing import ErasedText, open_text
 
 # ---------------------------------------------------------------------------
 # Protocol packs (no case content)

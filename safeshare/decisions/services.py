@@ -27,6 +27,7 @@ from safeshare.consent.models import Consent, ConsentDecision, SharingPurpose
 from safeshare.core import clock, event_times
 from safeshare.core.cleaning import clean_text
 from safeshare.core.errors import TIMEZONE_MESSAGE, Errors, Forbidden, add_error, raise_if
+from safeshare.core.sealed import seal_text
 from safeshare.core.validation import validate_new
 from safeshare.decisions import answering
 from safeshare.decisions.aid import IncompleteAnswers, Recommendation, recommend
@@ -46,7 +47,6 @@ from safeshare.decisions.selectors import pack_in_force
 from safeshare.ledger.kinds import EntryKind
 from safeshare.ledger.services import actor_ref_for, ledger_append
 from safeshare.people.models import Person
-from safeshare.people.sealing import seal_text
 from safeshare.people.selectors import involvement_began_on
 
 TEXT_MAX = 10_000

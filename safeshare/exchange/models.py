@@ -3,7 +3,7 @@
 Every record here is written once: a later state (an answer, a view, an
 acknowledgement, a revocation, a withdrawal) is a new row that points back.
 Free text about a child is sealed under the child's data key
-(`people.sealing`) into the `<field>_enc` columns.
+(`core.sealed`) into the `<field>_enc` columns.
 """
 
 from django.db import models

@@ -10,9 +10,9 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from safeshare.access.policy import active_agency, visible
 from safeshare.access.rules.subject_notifications import may_inform
+from safeshare.core.sealed import ErasedText, open_text
 from safeshare.exchange.models import Share, ShareOrigin, SubjectNotification
 from safeshare.people.models import Person
-from safeshare.people.sealing import ErasedText, open_text
 from safeshare.people.selectors import parental_responsibility_holders
 
 

@@ -35,6 +35,7 @@ from safeshare.agencies.models import Agency
 from safeshare.core import clock
 from safeshare.core.errors import Forbidden
 from safeshare.core.paging import answers_bad_page, paginate
+from safeshare.core.sealed import open_text, seal_text
 from safeshare.decisions.flow import flow_start
 from safeshare.exchange import answering, forms, integrity, selectors, services
 from safeshare.exchange.models import ViewChannel
@@ -42,7 +43,6 @@ from safeshare.exchange.selectors_consent import share_consent
 from safeshare.exchange.services.referrals import CONSENT_REASONS
 from safeshare.people.identity import read_identity
 from safeshare.people.models import IdentityField
-from safeshare.people.sealing import open_text, seal_text
 from safeshare.people.selectors import person_identity_for
 from safeshare.ui.query import accepts_query
 

@@ -23,7 +23,6 @@ from safeshare.ledger.services import actor_ref_for, ledger_append
 
 from . import identity as ident
 from .models import Involvement, Person, PersonKind, Relationship, RelationshipType
-from .sealing import seal_text
 
 if TYPE_CHECKING:
     from safeshare.agencies.models import Agency, User
@@ -547,10 +546,7 @@ def _involvement_open(
     *, actor_ref: str, agency: Agency, person: Person, started_on: datetime.date, reason: str
 ) -> Involvement:
     involvement = Involvement(id=uuid.uuid4(), agency=agency, person=person, started_on=started_on)
-    if reason:
-        involvement.reason_enc = seal_text(
-            person, record_id=involvement.id, field="involvement_reason", text=reason
-        )
+    involvement.reason = reason
     involvement.full_clean()
     involvement.save()
     _append(
