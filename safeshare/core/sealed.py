@@ -111,6 +111,12 @@ class SealedText:
                 return None
         return value
 
+    def open_for(self, row: Any, subject: SealingSubject | None) -> str | ErasedText | None:
+        """Open the text with a subject the caller already holds (no relation is read)."""
+        return open_text(
+            subject, record_id=row.pk, field=self.field, blob=getattr(row, self.column)
+        )
+
     def __get__(self, row: Any, owner: type | None = None) -> Any:
         if row is None:
             return self

@@ -11,6 +11,7 @@ from django.db.models import F, Q
 
 from safeshare.consent.models import ItemCategory  # noqa: F401 - the categories consent covers
 from safeshare.core.models import BaseModel
+from safeshare.core.sealed import SealedText
 
 CODE_MAX = 80
 
@@ -464,6 +465,7 @@ class ContinuedUse(BaseModel):
     )
     decision = models.CharField(max_length=30, choices=ContinuedUseDecision.choices)
     reasons_enc = models.BinaryField(editable=False)
+    reasons = SealedText(column="reasons_enc", field="reasons", subject="recipient.share.subject")
     decided_by = models.ForeignKey("agencies.User", on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField()
 
