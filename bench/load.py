@@ -26,7 +26,7 @@ agency's safeguarding lead (the sender) and a practitioner at another agency
 
 Sign-in: the API steps carry a personal bearer token made with
 ``safeshare.api.auth.issue_token``; the page steps carry a session cookie
-for a session verified with both factors, made as ``safeshare.web.testing``
+for a session verified with both factors, made as ``safeshare.demo.testing``
 makes it (the password and TOTP steps are not under load). Each simulated
 user has its own token and sessions.
 
@@ -98,9 +98,9 @@ def make_plan(seeded, users: int) -> dict:
     from django_otp import DEVICE_ID_SESSION_KEY
 
     from safeshare.api.auth import issue_token
+    from safeshare.demo.testing import STAFF_BACKEND, totp_device
     from safeshare.people.models import Person
     from safeshare.web.sign_in import lifetime_start
-    from safeshare.web.testing import STAFF_BACKEND, totp_device
 
     sender, receiver = seeded.sample["sender"], seeded.sample["receiver"]
     children = list(

@@ -112,7 +112,7 @@ def main_pages(seeded) -> list[Page]:
 def _client_for(user, clients: dict):
     from django.test import Client
 
-    from safeshare.web.testing import sign_in_verified
+    from safeshare.demo.testing import sign_in_verified
 
     if user.pk not in clients:
         client = Client()

@@ -130,8 +130,8 @@ def _snapshot() -> dict:
 
 
 def _capture(before: dict, subject) -> Template:
+    from safeshare.core.sealed import open_text
     from safeshare.ledger.models import Entry
-    from safeshare.people.sealing import open_text
 
     rows = []
     for model in _case_models():
@@ -313,7 +313,7 @@ def copy_template(
     """Append to ``batch`` a copy of ``template`` with the ids in ``mapping`` substituted
     (subject, agencies, staff) and fresh ids for every record it wrote."""
     from safeshare.core import crypto
-    from safeshare.people.sealing import _aad
+    from safeshare.core.sealed import record_aad
 
     ids = dict(mapping)
     for row in template.rows:
@@ -330,7 +330,9 @@ def copy_template(
             if f.name.endswith("_enc") and value is not None:
                 name = f.name[: -len("_enc")]
                 plain = template.plaintexts[(meta.label, row.pk, name)]
-                values[f.attname] = crypto.encrypt_field(dek, plain, aad=_aad(ids[row.pk], name))
+                values[f.attname] = crypto.encrypt_field(
+                    dek, plain, aad=record_aad(ids[row.pk], name)
+                )
                 continue
             values[f.attname] = ids.get(value, value) if isinstance(value, uuid.UUID) else value
         copy = type(row)(**values)

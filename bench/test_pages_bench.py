@@ -57,12 +57,12 @@ def test_each_page_sends_as_many_queries_at_four_times_the_data():
 
 @pytest.mark.django_db
 def test_seed_writes_sealed_people_and_records_that_open_and_a_ledger_that_verifies():
+    from safeshare.core.sealed import open_text
     from safeshare.decisions.models import Decision
     from safeshare.exchange.models import Share, ShareItem
     from safeshare.ledger.models import Entry
     from safeshare.people.identity import read_identity
     from safeshare.people.models import Person
-    from safeshare.people.sealing import open_text
 
     seeded = seed(SMALL)
     verify_ledger()

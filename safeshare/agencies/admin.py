@@ -16,7 +16,7 @@ from django.http import HttpRequest
 
 from safeshare.agencies import services
 from safeshare.agencies.models import Agency, Membership, Role, RoleGrant, User
-from safeshare.web.admin_site import AdministratorModelAdmin
+from safeshare.ui.admin_site import AdministratorModelAdmin
 
 SELF_CHANGE = "You cannot change your own agency, roles or membership."
 

@@ -121,6 +121,11 @@ class User(AbstractUser):
     def has_role(self, role: str) -> bool:
         return role in self.roles
 
+    @property
+    def is_administrator(self) -> bool:
+        """Holds the administrator role: the admin site's test, read without importing Role."""
+        return self.has_role(Role.ADMINISTRATOR)
+
 
 class Membership(BaseModel):
     """A user belongs to one agency (DESIGN: users and roles)."""

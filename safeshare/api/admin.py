@@ -13,7 +13,7 @@ from django.http import HttpRequest
 
 from safeshare.api import services
 from safeshare.api.models import ApiToken
-from safeshare.web.admin_site import AdministratorModelAdmin
+from safeshare.ui.admin_site import AdministratorModelAdmin
 
 
 @admin.register(ApiToken)

@@ -15,16 +15,6 @@ from safeshare.agencies.api import router as agencies_router
 from safeshare.api import idempotency
 from safeshare.api.auth import API_AUTH
 from safeshare.api.body import BodyRefused, JsonBodyParser, refuse_undeclared_query
-from safeshare.api.problems import (
-    PROBLEM_CONTENT_TYPE,
-    TITLES,
-    FieldError,
-    Problem,
-    field_errors_from_django,
-    field_errors_from_schema,
-    problem_response,
-    unexpected_problem,
-)
 from safeshare.api.tokens import router as tokens_router
 from safeshare.consent.api import router as consent_router
 from safeshare.core.errors import NotFound, PreconditionRequired, VersionConflict
@@ -37,6 +27,16 @@ from safeshare.exchange.api_consent import router as continued_use_router
 from safeshare.informing.api import router as subject_notifications_router
 from safeshare.ledger.api import router as ledger_router
 from safeshare.people.api import router as people_router
+from safeshare.ui.problems import (
+    PROBLEM_CONTENT_TYPE,
+    TITLES,
+    FieldError,
+    Problem,
+    field_errors_from_django,
+    field_errors_from_schema,
+    problem_response,
+    unexpected_problem,
+)
 from safeshare.web.refusals import refusal_note
 
 # Errors any operation can answer with, besides those it declares itself

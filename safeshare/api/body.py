@@ -28,8 +28,8 @@ from ninja.operation import Operation
 from ninja.params.models import QueryModel
 from ninja.parser import Parser
 
-from safeshare.api.problems import problem_response
 from safeshare.core.cleaning import CONTROL_CHARACTER, has_control_characters, without_invisible
+from safeshare.ui.problems import problem_response
 
 JSON_MAX_DEPTH = 32
 CONTROL_MESSAGE = (

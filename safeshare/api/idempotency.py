@@ -47,10 +47,10 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 
 from safeshare.api.models import IdempotencyKey
-from safeshare.api.problems import problem_response
 from safeshare.core import clock, crypto
 from safeshare.ledger.kinds import EntryKind
 from safeshare.ledger.services import ledger_append
+from safeshare.ui.problems import problem_response
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"

@@ -23,7 +23,7 @@ from safeshare.consent.models import (
     SharingPurpose,
 )
 from safeshare.core import clock
-from safeshare.web.forms import GovukDateField, GovukForm
+from safeshare.ui.forms import GovukDateField, GovukForm
 
 TEXT_MAX = 5000
 Q4 = "Protocol Appendix 2, question 4"

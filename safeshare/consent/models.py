@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 
 from safeshare.core.models import BaseModel
+from safeshare.core.sealed import SealedText
 
 
 class ItemCategory(models.TextChoices):
@@ -124,6 +125,7 @@ class CapacityAssessment(BaseModel):
     assessed_at = models.DateTimeField()
     conclusion = models.CharField(max_length=20, choices=CapacityConclusion.choices)
     notes_enc = models.BinaryField(null=True, editable=False)
+    notes = SealedText(column="notes_enc", field="notes", subject="child")
 
     class Meta:
         ordering = ["-assessed_at", "-created_at"]
@@ -180,6 +182,8 @@ class Consent(BaseModel):
     method = models.CharField(max_length=20, choices=ConsentMethod.choices)
     evidence_enc = models.BinaryField(null=True, editable=False)
     reasons_enc = models.BinaryField(null=True, editable=False)
+    evidence = SealedText(column="evidence_enc", field="evidence", subject="child")
+    reasons = SealedText(column="reasons_enc", field="reasons", subject="child")
     given_at = models.DateTimeField(help_text="When the person consented or refused.")
     review_on = models.DateField(null=True, blank=True)
     expires_on = models.DateField(null=True, blank=True)
@@ -231,6 +235,7 @@ class ConsentWithdrawal(BaseModel):
     withdrawn_at = models.DateTimeField()
     method = models.CharField(max_length=20, choices=ConsentMethod.choices)
     reasons_enc = models.BinaryField(null=True, editable=False)
+    reasons = SealedText(column="reasons_enc", field="reasons", subject="consent.child")
     recorded_by = models.ForeignKey("agencies.User", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
 
@@ -272,6 +277,7 @@ class ConsentConflictGuidance(BaseModel):
     given_by = models.ForeignKey("agencies.User", on_delete=models.PROTECT, related_name="+")
     given_at = models.DateTimeField()
     guidance_enc = models.BinaryField(editable=False)
+    guidance = SealedText(column="guidance_enc", field="guidance", subject="conflict.child")
     outcome = models.CharField(max_length=20, choices=ConflictOutcome.choices)
 
     class Meta:

@@ -18,8 +18,8 @@ from safeshare.consent.models import (
     PrivacyNotice,
 )
 from safeshare.core import clock
+from safeshare.core.sealed import ErasedText
 from safeshare.people.models import Person
-from safeshare.people.sealing import ErasedText, open_text
 from safeshare.people.selectors import people_for_agency
 
 
@@ -116,12 +116,9 @@ def notices_for(user: Any, person: Person) -> QuerySet[PrivacyNotice]:
 
 
 def withdrawal_reasons(withdrawal: ConsentWithdrawal) -> str | ErasedText | None:
-    consent = withdrawal.consent
-    return open_text(
-        consent.child, record_id=withdrawal.pk, field="reasons", blob=withdrawal.reasons_enc
-    )
+    return withdrawal.reasons
 
 
 def sealed(child: Person, record: Any, field: str) -> str | ErasedText | None:
-    """Open one sealed field (`<field>_enc`) of a consent-area record under the child's key."""
-    return open_text(child, record_id=record.pk, field=field, blob=getattr(record, f"{field}_enc"))
+    """Open one sealed field of a consent-area record under the child's key, already held."""
+    return getattr(type(record), field).open_for(record, child)

@@ -51,7 +51,6 @@ from safeshare.ledger.kinds import EntryKind
 from safeshare.ledger.services import actor_ref_for, ledger_append
 from safeshare.people.identity import read_identity
 from safeshare.people.models import Person, PersonKind
-from safeshare.people.sealing import seal_text
 from safeshare.people.selectors import relationships_for_person
 
 REVIEW_WITHIN = datetime.timedelta(days=2 * 366)  # consent is reviewed at least every two years
@@ -122,10 +121,6 @@ def _child(errors: Errors, field: str, child: Any) -> Person | None:
     return child
 
 
-def _seal(child: Person, record_id: uuid.UUID, field: str, text: str) -> bytes | None:
-    return seal_text(child, record_id=record_id, field=field, text=text) if text else None
-
-
 def _ledger(kind: str, *, actor: User, agency: Agency, child: Person, payload: dict) -> None:
     ledger_append(
         kind=kind,
@@ -183,7 +178,7 @@ def capacity_assess(
         assessed_at=assessed_at,
         conclusion=conclusion,
     )
-    assessment.notes_enc = _seal(child, assessment.id, "notes", notes)
+    assessment.notes = notes
     validate_new(assessment)
     assessment.save(force_insert=True)
     _ledger(
@@ -527,8 +522,8 @@ def consent_record(
         recorded_by=actor,
         recorded_at=now,
     )
-    consent.evidence_enc = _seal(child, consent.id, "evidence", evidence)
-    consent.reasons_enc = _seal(child, consent.id, "reasons", reasons)
+    consent.evidence = evidence
+    consent.reasons = reasons
     validate_new(consent)
     consent.save(force_insert=True)
     links = Consent.recipient_agencies.through
@@ -662,7 +657,7 @@ def consent_withdraw(
         recorded_by=actor,
         recorded_at=now,
     )
-    withdrawal.reasons_enc = _seal(consent.child, withdrawal.id, "reasons", reasons)
+    withdrawal.reasons = reasons
     validate_new(withdrawal)
     withdrawal.save(force_insert=True)
     consent.withdrawal = withdrawal
@@ -713,7 +708,7 @@ def conflict_guide(
         given_at=clock.now(),
         outcome=outcome,
     )
-    record.guidance_enc = _seal(conflict.child, record.id, "guidance", guidance)
+    record.guidance = guidance
     validate_new(record)
     record.save(force_insert=True)
     _ledger(

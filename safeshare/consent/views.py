@@ -61,7 +61,7 @@ from safeshare.people.selectors import (
     person_identities,
     relationships_for_person,
 )
-from safeshare.web.query import accepts_query
+from safeshare.ui.query import accepts_query
 
 
 @accepts_query("page")

@@ -149,7 +149,7 @@ def _require_total_order(queryset: QuerySet) -> None:
 
 
 def _require_declared(request: HttpRequest, param: str) -> None:
-    # Pages refuse query parameters their view does not declare (web/query.py);
+    # Pages refuse query parameters their view does not declare (ui/query.py);
     # a list whose page parameter is not declared would refuse its own page 2.
     accepted = getattr(request, "accepted_query", None)
     if accepted is not None and param not in accepted:

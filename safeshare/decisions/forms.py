@@ -10,7 +10,7 @@ from django import forms
 from safeshare.consent.models import SharingPurpose
 from safeshare.decisions.models import AidOutcome, ConsentState, DecisionOutcome, ReviewOutcome
 from safeshare.decisions.packs import Pack, Question
-from safeshare.web.forms import GovukForm
+from safeshare.ui.forms import GovukForm
 
 ANONYMISED = "anonymised"
 

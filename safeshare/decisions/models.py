@@ -3,7 +3,7 @@
 A decision is the permanent record the protocol asks for (Protocol 8.1, 9.1;
 App. 2 Q7): share or not share, equally complete. Free text about the child
 (purpose, rationale, what was considered, reasoning, advice) is sealed under
-the subject's data key (``people.sealing``) into ``*_enc`` fields; codes from
+the subject's data key (``core.sealed``) into ``*_enc`` fields; codes from
 the protocol pack (levels of need, legal bases, consent reasons) are stored
 plainly. Decisions are never edited: a correction is a new decision that
 supersedes the old one, and both are kept.
@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from safeshare.core.models import BaseModel
+from safeshare.core.sealed import SealedText
 
 
 class DecisionOutcome(models.TextChoices):
@@ -78,6 +79,9 @@ class Decision(BaseModel):
     # `recording.backdating_reasons`, and its explanation sealed; `created_at` is when recorded.
     backdating_reason = models.CharField(max_length=40, blank=True)
     backdating_explanation_enc = models.BinaryField(null=True, editable=False)
+    backdating_explanation = SealedText(
+        column="backdating_explanation_enc", field="backdating_explanation", subject="subject"
+    )
     supersedes = models.ForeignKey(
         "self",
         null=True,
@@ -92,6 +96,7 @@ class Decision(BaseModel):
 
     # Question 1: the purpose, and the level of need it serves.
     purpose_enc = models.BinaryField(editable=False)
+    purpose = SealedText(column="purpose_enc", field="purpose", subject="subject")
     level_of_need = models.CharField(
         max_length=60, blank=True, help_text="A level-of-need code of the pack (blank: anonymised)."
     )
@@ -104,6 +109,7 @@ class Decision(BaseModel):
     required_fields = models.JSONField(default=list, blank=True)
     # The practitioner's own judgement.
     rationale_enc = models.BinaryField(editable=False)
+    rationale = SealedText(column="rationale_enc", field="rationale", subject="subject")
     departs_from_recommendation = models.BooleanField(default=False)
 
     # Lawful basis for processing (Protocol 1.7; UK GDPR Art 6 and Art 9; statute).
@@ -156,6 +162,9 @@ class Decision(BaseModel):
 
     # What was considered and, when sharing, with whom (App. 2 Q6).
     information_considered_enc = models.BinaryField(editable=False)
+    information_considered = SealedText(
+        column="information_considered_enc", field="information_considered", subject="subject"
+    )
     recipient_agencies = models.ManyToManyField(
         "agencies.Agency", blank=True, related_name="decisions_naming_as_recipient"
     )
@@ -168,6 +177,11 @@ class Decision(BaseModel):
         help_text="Sharing would be more detrimental to the child than not sharing (s16LA).",
     )
     more_detrimental_reasoning_enc = models.BinaryField(null=True, editable=False)
+    more_detrimental_reasoning = SealedText(
+        column="more_detrimental_reasoning_enc",
+        field="more_detrimental_reasoning",
+        subject="subject",
+    )
 
     # Advice sought before deciding (issue #4 item 7; golden rule 3).
     advice_requests = models.ManyToManyField(
@@ -250,6 +264,7 @@ class DecisionReview(BaseModel):
     reviewed_at = models.DateTimeField()
     outcome = models.CharField(max_length=30, choices=ReviewOutcome.choices)
     comments_enc = models.BinaryField(editable=False)
+    comments = SealedText(column="comments_enc", field="comments", subject="decision.subject")
 
     class Meta:
         ordering = ["reviewed_at", "created_at"]
@@ -291,6 +306,7 @@ class AdviceRequest(BaseModel):
     identity_revealed = models.BooleanField(default=False)
     asked_at = models.DateTimeField()
     question_enc = models.BinaryField(editable=False)
+    question = SealedText(column="question_enc", field="question", subject="subject")
 
     class Meta:
         ordering = ["-asked_at", "-created_at"]
@@ -318,6 +334,7 @@ class AdviceResponse(BaseModel):
     given_at = models.DateTimeField()
     advised_outcome = models.CharField(max_length=30, choices=AidOutcome.choices)
     advice_enc = models.BinaryField(editable=False)
+    advice = SealedText(column="advice_enc", field="advice", subject="request.subject")
 
     class Meta:
         ordering = ["given_at"]

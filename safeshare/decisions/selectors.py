@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from safeshare.access.policy import visible
 from safeshare.agencies.models import Role, User
 from safeshare.core import clock
+from safeshare.core.sealed import ErasedText
 from safeshare.decisions.models import (
     AdviceRequest,
     AdviceResponse,
@@ -23,7 +24,6 @@ from safeshare.decisions.models import (
 )
 from safeshare.decisions.packs import Pack, all_packs, get_pack
 from safeshare.people.models import Person
-from safeshare.people.sealing import ErasedText, open_text
 
 # ---------------------------------------------------------------------------
 # Protocol packs (no case content)
@@ -142,28 +142,17 @@ def decision_get_detail(*, decision: Decision) -> Decision:
 def decision_text(decision: Decision) -> dict[str, str | ErasedText | None]:
     """The decision's sealed texts, opened under its subject's key."""
 
-    def opened(field: str, blob: Any) -> str | ErasedText | None:
-        return open_text(decision.subject, record_id=decision.pk, field=field, blob=blob)
-
     return {
-        "purpose": opened("purpose", decision.purpose_enc),
-        "rationale": opened("rationale", decision.rationale_enc),
-        "information_considered": opened(
-            "information_considered", decision.information_considered_enc
-        ),
-        "more_detrimental_reasoning": opened(
-            "more_detrimental_reasoning", decision.more_detrimental_reasoning_enc
-        ),
-        "backdating_explanation": opened(
-            "backdating_explanation", decision.backdating_explanation_enc
-        ),
+        "purpose": decision.purpose,
+        "rationale": decision.rationale,
+        "information_considered": decision.information_considered,
+        "more_detrimental_reasoning": decision.more_detrimental_reasoning,
+        "backdating_explanation": decision.backdating_explanation,
     }
 
 
 def review_text(review: DecisionReview) -> str | ErasedText | None:
-    return open_text(
-        review.decision.subject, record_id=review.pk, field="comments", blob=review.comments_enc
-    )
+    return review.comments
 
 
 # ---------------------------------------------------------------------------
@@ -198,12 +187,8 @@ def advice_subject_for(*, user: User, advice: AdviceRequest) -> Person | None:
 def advice_text(advice: AdviceRequest) -> dict[str, str | ErasedText | None]:
     response = getattr(advice, "response", None)
     return {
-        "question": open_text(
-            advice.subject, record_id=advice.pk, field="question", blob=advice.question_enc
-        ),
-        "advice": open_text(
-            advice.subject, record_id=response.pk, field="advice", blob=response.advice_enc
-        )
+        "question": advice.question,
+        "advice": AdviceResponse.advice.open_for(response, advice.subject)
         if response is not None
         else None,
     }

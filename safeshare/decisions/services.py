@@ -46,7 +46,6 @@ from safeshare.decisions.selectors import pack_in_force
 from safeshare.ledger.kinds import EntryKind
 from safeshare.ledger.services import actor_ref_for, ledger_append
 from safeshare.people.models import Person
-from safeshare.people.sealing import seal_text
 from safeshare.people.selectors import involvement_began_on
 
 TEXT_MAX = 10_000
@@ -205,7 +204,7 @@ def advice_request(
         identity_revealed=bool(identity_revealed),
         asked_at=clock.now(),
     )
-    advice.question_enc = seal_text(subject, record_id=advice.id, field="question", text=question)
+    advice.question = question
     advice.full_clean()
     advice.save(force_insert=True)
     _ledger(
@@ -247,9 +246,7 @@ def advice_give(
         given_at=clock.now(),
         advised_outcome=advised_outcome,
     )
-    response.advice_enc = seal_text(
-        advice_request.subject, record_id=response.id, field="advice", text=text
-    )
+    response.advice = text
     response.full_clean()
     response.save(force_insert=True)
     _ledger(
@@ -690,18 +687,11 @@ def _record(
         backdating_reason=backdating_reason,
     )
 
-    def seal(field: str, text: str) -> bytes:
-        return seal_text(subject, record_id=decision.id, field=field, text=text)
-
-    decision.purpose_enc = seal("purpose", purpose)
-    decision.rationale_enc = seal("rationale", rationale)
-    decision.information_considered_enc = seal("information_considered", information_considered)
-    decision.more_detrimental_reasoning_enc = (
-        seal("more_detrimental_reasoning", reasoning) if reasoning else None
-    )
-    decision.backdating_explanation_enc = (
-        seal("backdating_explanation", explanation) if explanation else None
-    )
+    decision.purpose = purpose
+    decision.rationale = rationale
+    decision.information_considered = information_considered
+    decision.more_detrimental_reasoning = reasoning
+    decision.backdating_explanation = explanation
     validate_new(decision)
     decision.save(force_insert=True)
     # The links are new rows of a new decision: insert them, nothing to read first.
@@ -939,9 +929,7 @@ def decision_review(
         reviewed_at=clock.now(),
         outcome=outcome,
     )
-    review.comments_enc = seal_text(
-        decision.subject, record_id=review.id, field="comments", text=text
-    )
+    review.comments = text
     review.full_clean()
     review.save(force_insert=True)
     _ledger(

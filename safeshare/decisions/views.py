@@ -54,7 +54,7 @@ from safeshare.people.selectors import (
     people_for_agency,
     person_identities,
 )
-from safeshare.web.query import accepts_query
+from safeshare.ui.query import accepts_query
 
 
 def _require_case_role(request: HttpRequest) -> None:

@@ -10,9 +10,9 @@ from ninja import Field, Router, Schema, Status
 
 from safeshare.access.fetch_exchange import get_share_for
 from safeshare.core.errors import NotFound
+from safeshare.core.sealed import ErasedText, open_text
 from safeshare.exchange import services
 from safeshare.exchange.models import ContinuedUse, ContinuedUseDecision
-from safeshare.people.sealing import ErasedText, open_text
 
 router = Router(tags=["consent"])
 TEXT = Field(default="", max_length=10_000)

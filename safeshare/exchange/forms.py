@@ -13,7 +13,7 @@ from safeshare.exchange.models import (
     WithdrawalReason,
 )
 from safeshare.people.models import IdentityField
-from safeshare.web.forms import GovukDateField, GovukForm
+from safeshare.ui.forms import GovukDateField, GovukForm
 
 TEXTAREA = forms.Textarea(attrs={"rows": 5})
 

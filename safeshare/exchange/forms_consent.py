@@ -3,7 +3,7 @@
 from django import forms
 
 from safeshare.exchange.models import ContinuedUseDecision
-from safeshare.web.forms import GovukForm
+from safeshare.ui.forms import GovukForm
 
 
 class ContinuedUseForm(GovukForm):

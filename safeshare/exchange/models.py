@@ -3,7 +3,7 @@
 Every record here is written once: a later state (an answer, a view, an
 acknowledgement, a revocation, a withdrawal) is a new row that points back.
 Free text about a child is sealed under the child's data key
-(`people.sealing`) into the `<field>_enc` columns.
+(`core.sealed`) into the `<field>_enc` columns.
 """
 
 from django.db import models
@@ -11,6 +11,7 @@ from django.db.models import F, Q
 
 from safeshare.consent.models import ItemCategory
 from safeshare.core.models import BaseModel
+from safeshare.core.sealed import SealedText
 
 CODE_MAX = 80
 
@@ -460,6 +461,7 @@ class ContinuedUse(BaseModel):
     )
     decision = models.CharField(max_length=30, choices=ContinuedUseDecision.choices)
     reasons_enc = models.BinaryField(editable=False)
+    reasons = SealedText(column="reasons_enc", field="reasons", subject="recipient.share.subject")
     decided_by = models.ForeignKey("agencies.User", on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField()
 

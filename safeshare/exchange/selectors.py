@@ -15,6 +15,7 @@ from safeshare.access.policy import active_agency, received_shares, visible
 from safeshare.access.rules.roles import CASE_ROLES
 from safeshare.consent.models import ConsentWithdrawal
 from safeshare.core import clock
+from safeshare.core.sealed import ErasedText, open_text
 from safeshare.decisions.models import Decision
 from safeshare.exchange.models import (
     ContinuedUse,
@@ -28,7 +29,6 @@ from safeshare.exchange.models import (
     ShareAcknowledgement,
     ShareItem,
 )
-from safeshare.people.sealing import ErasedText, open_text
 
 
 class RequestStatus:

@@ -28,10 +28,10 @@ from safeshare.consent.models import (
     SharingPurpose,
 )
 from safeshare.consent.selectors import sealed
+from safeshare.core.sealed import ErasedText
 from safeshare.decisions.models import ConsentState
 from safeshare.exchange.models import ContinuedUse, Share, ShareRecipient
 from safeshare.exchange.selectors import continued_uses_for_share, withdrawal_for_share
-from safeshare.people.sealing import ErasedText
 
 
 @dataclass(frozen=True)

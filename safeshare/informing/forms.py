@@ -7,7 +7,7 @@ from safeshare.informing.models import (
     NotInformedReason,
     SubjectNotificationOutcome,
 )
-from safeshare.web.forms import GovukDateField, GovukForm
+from safeshare.ui.forms import GovukDateField, GovukForm
 
 
 class SubjectOutcomeForm(GovukForm):

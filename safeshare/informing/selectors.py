@@ -10,10 +10,10 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from safeshare.access.policy import active_agency, visible
 from safeshare.access.rules.informing import may_inform
+from safeshare.core.sealed import ErasedText, open_text
 from safeshare.exchange.models import Share, ShareOrigin
 from safeshare.informing.models import SubjectNotification
 from safeshare.people.models import Person
-from safeshare.people.sealing import ErasedText, open_text
 from safeshare.people.selectors import parental_responsibility_holders
 
 

@@ -33,7 +33,7 @@ from safeshare.informing.selectors import (
 )
 from safeshare.informing.services import subject_notification_record
 from safeshare.people.identity import read_identity
-from safeshare.web.query import accepts_query
+from safeshare.ui.query import accepts_query
 
 
 @accepts_query("page")

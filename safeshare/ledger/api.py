@@ -16,8 +16,8 @@ from ninja import Body, Field, Query, Router, Schema, Status
 
 from safeshare.access.actions import Action
 from safeshare.access.policy import require
-from safeshare.api.problems import Problem, problem_response
 from safeshare.core.errors import NotFound
+from safeshare.ui.problems import Problem, problem_response
 
 from . import selectors
 from .kinds import EntryKind

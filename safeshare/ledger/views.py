@@ -21,8 +21,8 @@ from markupsafe import Markup, escape
 from safeshare.access.actions import Action
 from safeshare.access.policy import can, require
 from safeshare.core.errors import NotFound
-from safeshare.web.forms import GovukForm
-from safeshare.web.query import accepts_query
+from safeshare.ui.forms import GovukForm
+from safeshare.ui.query import accepts_query
 
 from . import selectors
 from .kinds import EntryKind

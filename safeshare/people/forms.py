@@ -3,7 +3,7 @@
 from django import forms
 
 from safeshare.people.models import PersonKind
-from safeshare.web.forms import GovukDateField, GovukForm
+from safeshare.ui.forms import GovukDateField, GovukForm
 
 
 class PersonFindForm(GovukForm):

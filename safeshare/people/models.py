@@ -13,6 +13,7 @@ from django.db.models import F, Q
 
 from safeshare.agencies.models import Agency
 from safeshare.core.models import BaseModel
+from safeshare.core.sealed import SealedText
 
 
 class PersonKind(models.TextChoices):
@@ -119,6 +120,17 @@ class Person(BaseModel):
         return f"{self.get_kind_display()} {str(self.id)[:8]}{state}"
 
     @property
+    def sealing_key_destroyed(self) -> bool:
+        """Case text about this person no longer opens (core.sealed)."""
+        return self.is_shredded or self.wrapped_key is None
+
+    def sealing_key(self) -> bytes:
+        """The key case text about this person is sealed under (core.sealed)."""
+        from safeshare.people.identity import data_key  # identity imports this module
+
+        return data_key(self)
+
+    @property
     def is_shredded(self) -> bool:
         return self.shredded_at is not None
 
@@ -180,7 +192,7 @@ class Involvement(BaseModel):
     """This agency works with this person: the basis of who may see them (access scope).
 
     ``reason_enc`` holds the service or reason ("Early Help assessment") sealed
-    under the person's data key (``people.sealing``): even a service's name can
+    under the person's data key (``core.sealed``): even a service's name can
     say something special-category about a child.
     """
 
@@ -189,6 +201,7 @@ class Involvement(BaseModel):
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
     reason_enc = models.BinaryField("service or reason (sealed)", null=True, editable=False)
+    reason = SealedText(column="reason_enc", field="involvement_reason", subject="person")
 
     class Meta:
         ordering = ["started_on", "created_at"]

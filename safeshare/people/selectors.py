@@ -14,11 +14,11 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from safeshare.agencies.models import Agency
 from safeshare.core import clock, crypto
+from safeshare.core.sealed import ErasedText
 
 from . import identity as ident
 from .identity import ERASED, UNREADABLE, Erased, Identity, PersonIdentity
 from .models import IdentityField, Involvement, Person, PersonKind, Relationship
-from .sealing import ErasedText, open_text
 
 __all__ = [
     "ERASED",
@@ -244,9 +244,4 @@ def people_with_involvements(*, queryset: QuerySet[Person]) -> QuerySet[Person]:
 
 def involvement_reason(involvement: Involvement) -> str | ErasedText | None:
     """The service or reason an agency gave for working with the person, opened."""
-    return open_text(
-        involvement.person,
-        record_id=involvement.id,
-        field="involvement_reason",
-        blob=involvement.reason_enc,
-    )
+    return involvement.reason

@@ -20,7 +20,7 @@ from safeshare.people import selectors
 from safeshare.people.forms import PersonAddForm, PersonFindForm
 from safeshare.people.models import Person
 from safeshare.people.services.people import person_create
-from safeshare.web.query import accepts_query
+from safeshare.ui.query import accepts_query
 
 
 def _require_case_role(request: HttpRequest) -> None:

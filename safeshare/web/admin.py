@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeshare.agencies import services
-from safeshare.web.admin_site import AdministratorModelAdmin, is_administrator
+from safeshare.ui.admin_site import AdministratorModelAdmin, is_administrator
 
 for model in (TOTPDevice, AccessAttempt, AccessLog, AccessFailureLog, Group):
     if admin.site.is_registered(model):

@@ -21,7 +21,7 @@ from django.core.handlers.wsgi import LimitedStream
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from safeshare.api.problems import problem_response
+from safeshare.ui.problems import problem_response
 
 API_PREFIX = "/api/"
 TOO_LARGE_TEMPLATE = "web/errors/413.html"

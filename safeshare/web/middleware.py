@@ -15,10 +15,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.contrib.sessions.backends.base import UpdateError
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
 from safeshare.core import clock
+from safeshare.ui.query import accepted_query
+from safeshare.ui.verified import is_two_factor_verified
 
 logger = logging.getLogger(__name__)
 
@@ -34,14 +37,6 @@ PUBLIC_URL_NAMES = (
     "web:signed_out",
     "web:healthz",
 )
-
-
-def is_two_factor_verified(user: Any) -> bool:
-    """Signed in with password and TOTP code, and still allowed in."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    is_verified = getattr(user, "is_verified", None)
-    return bool(is_verified and is_verified())
 
 
 class RequireTwoFactorMiddleware:
@@ -163,3 +158,52 @@ class NotFoundPageMiddleware:
         if isinstance(exception, NotFound):
             return error_404(request, exception)
         return None
+
+
+BAD_QUERY_TEMPLATE = "web/errors/bad_query.html"
+# URL namespaces that check their own query parameters.
+OWN_RULES_NAMESPACES = frozenset({"api", "admin"})
+# Parameter names are shown on the error page; a hostile one is cut short.
+NAME_SHOWN_MAX = 40
+
+
+class QueryParametersMiddleware:
+    """Refuse a page request carrying a query parameter its view does not declare.
+
+    Runs once the URL is resolved (``process_view``), after the sign-in check:
+    someone not signed in is sent to sign in first, with the address kept.
+    The parameters a page accepts are kept on the request (``accepted_query``)
+    so ``core.paging.paginate`` can check its own parameter is among them.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        match = request.resolver_match
+        if match is not None and OWN_RULES_NAMESPACES.intersection(match.namespaces):
+            return None
+        accepted = accepted_query(view)
+        request.accepted_query = accepted  # type: ignore[attr-defined]
+        unknown = sorted(name for name in request.GET if name not in accepted)
+        if not unknown:
+            return None
+        shown = [name[:NAME_SHOWN_MAX] for name in unknown]
+        return render(
+            request,
+            BAD_QUERY_TEMPLATE,
+            {
+                "error_list": [
+                    {"text": f"This page does not take the parameter {name} in its web address"}
+                    for name in shown
+                ],
+                "accepted": sorted(accepted),
+                "path": request.path,
+            },
+            status=400,
+        )

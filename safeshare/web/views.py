@@ -20,14 +20,14 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeshare.agencies.models import Role
-from safeshare.api.problems import unexpected_problem
 from safeshare.api.services import RevokeReason
 from safeshare.core.errors import UNAVAILABLE_RETRY_SECONDS, is_unavailable
+from safeshare.ui.forms import GovukForm
+from safeshare.ui.problems import unexpected_problem
+from safeshare.ui.query import accepts_query
+from safeshare.ui.verified import is_two_factor_verified
 from safeshare.web import sign_in as flow
 from safeshare.web import two_factor
-from safeshare.web.forms import GovukForm
-from safeshare.web.middleware import is_two_factor_verified
-from safeshare.web.query import accepts_query
 from safeshare.web.refusals import refusal_note
 
 

@@ -7,9 +7,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeshare.agencies.models import Membership, Role, User
 from safeshare.agencies.tests.factories import AgencyFactory, staff
+from safeshare.demo.testing import STAFF_BACKEND, sign_in_verified
 from safeshare.ledger.kinds import EntryKind
 from safeshare.ledger.models import Entry
-from safeshare.web.testing import STAFF_BACKEND, sign_in_verified
 
 pytestmark = pytest.mark.django_db
 

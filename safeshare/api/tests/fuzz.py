@@ -29,7 +29,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from safeshare.api.problems import PROBLEM_CONTENT_TYPE
+from safeshare.ui.problems import PROBLEM_CONTENT_TYPE
 
 CHECKS = [
     not_a_server_error,

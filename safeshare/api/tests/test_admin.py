@@ -9,9 +9,9 @@ from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import staff
 from safeshare.api.models import ApiToken
 from safeshare.api.services import token_issue
+from safeshare.demo.testing import sign_in_verified
 from safeshare.ledger.kinds import EntryKind
 from safeshare.ledger.models import Entry
-from safeshare.web.testing import sign_in_verified
 
 pytestmark = pytest.mark.django_db
 

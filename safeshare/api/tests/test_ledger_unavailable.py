@@ -17,10 +17,10 @@ from safeshare.access.tests.helpers import person_for
 from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import staff
 from safeshare.api.tests.helpers import assert_problem, two_factor_client
+from safeshare.demo.testing import sign_in_verified
 from safeshare.ledger import services as ledger_services
 from safeshare.ledger.models import Entry
 from safeshare.people.models import Person, Relationship
-from safeshare.web.testing import sign_in_verified
 
 pytestmark = pytest.mark.django_db
 

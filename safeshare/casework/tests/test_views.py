@@ -13,7 +13,7 @@ from safeshare.access.actions import Relation
 from safeshare.access.tests.test_matrix import world  # noqa: F401
 from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import staff
-from safeshare.web.testing import sign_in_verified
+from safeshare.demo.testing import sign_in_verified
 
 pytestmark = pytest.mark.django_db
 

@@ -28,7 +28,7 @@ ALLOWED_HOSTS = [
 ]
 
 INSTALLED_APPS = [
-    "safeshare.web.apps.SafeshareAdminConfig",  # django.contrib.admin, administrators only
+    "safeshare.ui.apps.SafeshareAdminConfig",  # django.contrib.admin, administrators only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "axes",
     "ninja",
     "safeshare.core",
+    "safeshare.ui",
     "safeshare.agencies",
     "safeshare.people",
     "safeshare.decisions",
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "safeshare.casework",
     "safeshare.api",
     "safeshare.web",
+    "safeshare.demo",
 ]
 
 MIDDLEWARE = [
@@ -67,7 +69,7 @@ MIDDLEWARE = [
     "safeshare.web.middleware.SessionLifetimeMiddleware",
     "safeshare.web.middleware.RequireTwoFactorMiddleware",
     "safeshare.web.middleware.NotFoundPageMiddleware",
-    "safeshare.web.query.QueryParametersMiddleware",
+    "safeshare.web.middleware.QueryParametersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",

@@ -18,10 +18,10 @@ from safeshare.consent.models import ItemCategory
 from safeshare.consent.tests.helpers import parent_of, record_consent
 from safeshare.consent.tests.test_services import decide_with_consent, share_under
 from safeshare.core import clock
+from safeshare.demo.testing import sign_in_verified
 from safeshare.exchange.models import ContinuedUse
 from safeshare.exchange.tests.helpers import send
 from safeshare.ledger.models import Entry
-from safeshare.web.testing import sign_in_verified
 
 pytestmark = pytest.mark.django_db
 

@@ -20,9 +20,9 @@ from safeshare.core.tests.paging import (  # noqa: F401
     pages,
     rows_on,
 )
+from safeshare.demo.testing import sign_in_verified
 from safeshare.people.models import PersonKind
 from safeshare.people.services.involvements import involvement_start
-from safeshare.web.testing import sign_in_verified
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_size_2")]
 

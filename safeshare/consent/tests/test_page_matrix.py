@@ -23,9 +23,9 @@ from safeshare.decisions.tests.test_api_matrix import (  # noqa: F401
     P,
     world,
 )
+from safeshare.demo.testing import sign_in_verified
 from safeshare.exchange.tests.helpers import send
 from safeshare.ledger.models import Entry
-from safeshare.web.testing import sign_in_verified
 
 pytestmark = pytest.mark.django_db
 

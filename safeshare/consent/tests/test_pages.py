@@ -26,12 +26,12 @@ from safeshare.consent.models import (
 from safeshare.consent.services import capacity_assess
 from safeshare.consent.tests.helpers import parent_of, record_consent
 from safeshare.core import clock
+from safeshare.demo.testing import sign_in_verified
 from safeshare.exchange.tests.helpers import last_entry
 from safeshare.ledger.kinds import EntryKind
 from safeshare.ledger.models import Entry
 from safeshare.people.identity import read_identity
 from safeshare.people.models import PersonKind
-from safeshare.web.testing import sign_in_verified
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import staff
 from safeshare.decisions import views
 from safeshare.decisions.flow import SESSION_KEY
-from safeshare.web.testing import sign_in_verified
+from safeshare.demo.testing import sign_in_verified
 
 pytestmark = pytest.mark.django_db
 

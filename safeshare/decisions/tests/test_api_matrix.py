@@ -18,6 +18,7 @@ from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import AgencyFactory, staff
 from safeshare.api.tests.helpers import assert_problem, two_factor_client
 from safeshare.core import clock
+from safeshare.core.sealed import seal_text
 from safeshare.decisions import services
 from safeshare.decisions.models import (
     AdviceRequest,
@@ -29,7 +30,6 @@ from safeshare.decisions.models import (
 from safeshare.decisions.tests.helpers import SHARE_WITH_CONSENT, not_share_fields
 from safeshare.exchange.models import Share, ShareKind, ShareRecipient
 from safeshare.ledger.models import Entry
-from safeshare.people.sealing import seal_text
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import staff
 from safeshare.decisions.services import decision_record
 from safeshare.decisions.tests.helpers import not_share_fields, record_share
-from safeshare.web.testing import sign_in_verified
+from safeshare.demo.testing import sign_in_verified
 
 pytestmark = pytest.mark.django_db
 

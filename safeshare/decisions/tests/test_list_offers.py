@@ -8,7 +8,7 @@ import pytest
 
 from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import staff
-from safeshare.web.testing import sign_in_verified
+from safeshare.demo.testing import sign_in_verified
 
 pytestmark = pytest.mark.django_db
 

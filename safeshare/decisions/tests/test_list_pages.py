@@ -20,7 +20,7 @@ from safeshare.core.tests.paging import (  # noqa: F401
 )
 from safeshare.decisions import services
 from safeshare.decisions.tests.helpers import SHARE_WITH_CONSENT, not_share_fields
-from safeshare.web.testing import sign_in_verified
+from safeshare.demo.testing import sign_in_verified
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_size_2")]
 

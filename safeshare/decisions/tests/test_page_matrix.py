@@ -30,7 +30,7 @@ from safeshare.decisions.tests.test_api_matrix import (  # noqa: F401
     records,
     world,
 )
-from safeshare.web.testing import sign_in_verified
+from safeshare.demo.testing import sign_in_verified
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from safeshare.decisions.tests.helpers import (
     latest_entry,
     not_share_fields,
 )
-from safeshare.web.testing import sign_in_verified
+from safeshare.demo.testing import sign_in_verified
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,11 @@ from django.db.models import Exists, OuterRef
 from safeshare.agencies.models import Agency, User
 from safeshare.core.cleaning import TEXT_MAX, clean_choice, clean_text  # noqa: F401 (re-exported)
 from safeshare.core.errors import Errors, add_error, raise_if  # noqa: F401 (used by the services)
+from safeshare.core.sealed import seal_text
 from safeshare.decisions.models import Decision
 from safeshare.ledger.models import Entry
 from safeshare.ledger.services import actor_ref_for, ledger_append
 from safeshare.people.models import Person
-from safeshare.people.sealing import seal_text
 
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.:\-]{0,79}$")
 

@@ -25,7 +25,6 @@ from ._common import (
     clean_choice,
     clean_text,
     raise_if,
-    seal,
 )
 
 
@@ -102,7 +101,7 @@ def continued_use_record(*, actor: User, share: Share, decision: str, reasons: s
         decided_by=actor,
         decided_at=clock.now(),
     )
-    use.reasons_enc = seal(share.subject, use.id, "reasons", reasons)
+    use.reasons = reasons
     validate_new(use)
     use.save(force_insert=True)
     append(

@@ -11,11 +11,11 @@ from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import AgencyFactory, staff
 from safeshare.consent.models import ItemCategory
 from safeshare.core import clock
+from safeshare.core.sealed import seal_text
 from safeshare.decisions.models import AidOutcome, ConsentState, Decision, DecisionOutcome
 from safeshare.exchange import services
 from safeshare.exchange.models import ItemNature, ShareKind, Urgency
 from safeshare.ledger.models import Entry
-from safeshare.people.sealing import seal_text
 
 
 def decision_for(author, subject, *, outcome=DecisionOutcome.SHARE, supersedes=None, agency=None):

@@ -18,8 +18,8 @@ from safeshare.core.tests.paging import (  # noqa: F401
     page_size_2,
     rows_on,
 )
+from safeshare.demo.testing import sign_in_verified
 from safeshare.exchange.tests.helpers import raise_request, send
-from safeshare.web.testing import sign_in_verified
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_size_2")]
 

@@ -8,6 +8,7 @@ from django.test import Client
 from safeshare.access.actions import Relation
 from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import staff
+from safeshare.demo.testing import sign_in_verified
 from safeshare.exchange.tests.test_api_matrix import (  # noqa: F401
     ACT,
     CASE,
@@ -20,7 +21,6 @@ from safeshare.exchange.tests.test_api_matrix import (  # noqa: F401
     world,
 )
 from safeshare.exchange.tests.test_views import _item_post
-from safeshare.web.testing import sign_in_verified
 
 pytestmark = pytest.mark.django_db
 

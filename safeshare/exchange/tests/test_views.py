@@ -17,6 +17,7 @@ from safeshare.core import clock
 from safeshare.decisions.flow import SESSION_KEY
 from safeshare.decisions.models import Decision
 from safeshare.decisions.tests.helpers import SHARE_WITHOUT_CONSENT
+from safeshare.demo.testing import sign_in_verified
 from safeshare.exchange import services
 from safeshare.exchange.models import (
     InformationRequest,
@@ -29,7 +30,6 @@ from safeshare.exchange.models import (
 from safeshare.exchange.tests.helpers import decision_for, last_entry, raise_request, send
 from safeshare.ledger.models import Entry
 from safeshare.people.identity import read_identity
-from safeshare.web.testing import sign_in_verified
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from safeshare.access.fetch_exchange import (
 from safeshare.access.policy import can, require
 from safeshare.agencies.models import Agency
 from safeshare.core.errors import Forbidden
+from safeshare.core.sealed import open_text
 from safeshare.exchange import forms, services
-from safeshare.people.sealing import open_text
 
 from ._common import _decision_aid_url, _decision_choices_for, _other_agencies
 

@@ -26,7 +26,7 @@ from safeshare.core.paging import answers_bad_page, paginate
 from safeshare.decisions.flow import flow_start
 from safeshare.exchange import answering, forms, selectors, services
 from safeshare.people.identity import read_identity
-from safeshare.web.query import accepts_query
+from safeshare.ui.query import accepts_query
 
 from ._common import _decision_choices_for, _identity, _other_agencies, _require_case_role
 

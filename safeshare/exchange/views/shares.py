@@ -28,13 +28,13 @@ from safeshare.access.rules.exchange import ShareSource
 from safeshare.agencies.models import Agency
 from safeshare.core import clock
 from safeshare.core.paging import answers_bad_page, paginate
+from safeshare.core.sealed import open_text, seal_text
 from safeshare.exchange import forms, integrity, receipts, selectors, services
 from safeshare.exchange.models import ViewChannel
 from safeshare.exchange.selectors_consent import share_consent
 from safeshare.people.identity import read_identity
 from safeshare.people.models import IdentityField
-from safeshare.people.sealing import open_text, seal_text
-from safeshare.web.query import accepts_query
+from safeshare.ui.query import accepts_query
 
 from ._common import _identity, _other_agencies, _require_case_role
 

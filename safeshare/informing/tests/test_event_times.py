@@ -10,12 +10,12 @@ from django.test import Client
 
 from safeshare.access.tests.helpers import person_for
 from safeshare.api.tests.helpers import assert_problem, token_client
+from safeshare.core.sealed import open_text
+from safeshare.demo.testing import sign_in_verified
 from safeshare.exchange.tests.helpers import last_entry, pair, send
 from safeshare.informing.models import SubjectNotification
 from safeshare.informing.selectors import subject_tasks_open
 from safeshare.ledger.models import Entry
-from safeshare.people.sealing import open_text
-from safeshare.web.testing import sign_in_verified
 
 pytestmark = pytest.mark.django_db
 

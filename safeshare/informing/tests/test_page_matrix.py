@@ -13,9 +13,9 @@ from safeshare.access.actions import Relation
 from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import staff
 from safeshare.core import clock
+from safeshare.demo.testing import sign_in_verified
 from safeshare.exchange.tests.helpers import last_entry
 from safeshare.informing.models import SubjectNotification
-from safeshare.web.testing import sign_in_verified
 
 from .test_api_matrix import NONE, NOT_TOLD, P, _list, _record, _share, sent, world  # noqa: F401
 

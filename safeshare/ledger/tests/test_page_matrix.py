@@ -7,9 +7,9 @@ from django.test import Client
 from safeshare.access.actions import Relation
 from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import staff
+from safeshare.demo.testing import sign_in_verified
 from safeshare.ledger.kinds import EntryKind
 from safeshare.ledger.models import Checkpoint, Entry
-from safeshare.web.testing import sign_in_verified
 
 from .test_api_matrix import RELATIONS, ledger_world  # noqa: F401
 

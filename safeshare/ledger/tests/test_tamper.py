@@ -27,6 +27,8 @@ from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import AgencyFactory, staff
 from safeshare.casework.integrity import RECORD_CHECKS
 from safeshare.core import crypto
+from safeshare.core.sealed import UNREADABLE_TEXT
+from safeshare.demo.testing import sign_in_verified
 from safeshare.exchange import integrity, selectors
 from safeshare.exchange.models import Share, ShareItem, ShareRecipient
 from safeshare.exchange.tests.helpers import item, raise_request, send
@@ -36,8 +38,6 @@ from safeshare.ledger.services import checkpoint_export, checkpoint_write
 from safeshare.ledger.testing import append_only_suspended
 from safeshare.people.identity import UNREADABLE, data_key, field_aad, read_identity
 from safeshare.people.models import Person
-from safeshare.people.sealing import UNREADABLE_TEXT
-from safeshare.web.testing import sign_in_verified
 
 from . import tamper
 

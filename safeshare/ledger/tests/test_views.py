@@ -11,10 +11,10 @@ from django.test import Client
 
 from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import staff
+from safeshare.demo.testing import sign_in_verified
 from safeshare.ledger.kinds import EntryKind
 from safeshare.ledger.models import Checkpoint, Entry
 from safeshare.ledger.services import checkpoint_export, checkpoint_write, ledger_append
-from safeshare.web.testing import sign_in_verified
 
 from .test_api import tamper_kind
 from .test_api_matrix import SUBJECT, fill

@@ -14,7 +14,6 @@ from safeshare.core import clock
 from safeshare.ledger.kinds import EntryKind
 
 from ..models import Involvement, Person
-from ..sealing import seal_text
 from ._common import _actor_ref, _append, _check_actor_agency
 
 if TYPE_CHECKING:
@@ -39,10 +38,7 @@ def _involvement_open(
     *, actor_ref: str, agency: Agency, person: Person, started_on: datetime.date, reason: str
 ) -> Involvement:
     involvement = Involvement(id=uuid.uuid4(), agency=agency, person=person, started_on=started_on)
-    if reason:
-        involvement.reason_enc = seal_text(
-            person, record_id=involvement.id, field="involvement_reason", text=reason
-        )
+    involvement.reason = reason
     involvement.full_clean()
     involvement.save()
     _append(

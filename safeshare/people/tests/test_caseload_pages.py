@@ -11,8 +11,8 @@ from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import AgencyFactory, staff
 from safeshare.core import paging
 from safeshare.core.tests.paging import assert_bad_pages_refused, page_size_2, pages  # noqa: F401
+from safeshare.demo.testing import sign_in_verified
 from safeshare.people.tests.factories import make_person
-from safeshare.web.testing import sign_in_verified
 
 pytestmark = pytest.mark.django_db
 

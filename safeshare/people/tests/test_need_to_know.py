@@ -14,10 +14,10 @@ from django.test import Client
 from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import AgencyFactory, staff
 from safeshare.api.tests.helpers import token_client
+from safeshare.demo.testing import sign_in_verified
 from safeshare.exchange.models import Share
 from safeshare.exchange.tests.helpers import decision_for, last_entry, raise_request, send
 from safeshare.people.tests.factories import BORN, FAMILY, GIVEN, NHS, NHS_SHOWN, known_child
-from safeshare.web.testing import sign_in_verified
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from safeshare.access.actions import Action, Relation
 from safeshare.access.tests.test_matrix import EXPECTED_PERSON, world  # noqa: F401
 from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import staff
+from safeshare.demo.testing import sign_in_verified
 from safeshare.people.identity import read_identity
-from safeshare.web.testing import sign_in_verified
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 
 from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import PASSWORD, staff
-from safeshare.web.testing import code_for, totp_device
+from safeshare.demo.testing import code_for, totp_device
 from safeshare.web.tests.walk import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.test import Client, override_settings
 
 from safeshare.api.auth import API_AUTH, TwoFactorSession
-from safeshare.web.testing import code_for, totp_device
+from safeshare.demo.testing import code_for, totp_device
 
 from .test_sign_in import password_step
 

@@ -19,7 +19,7 @@ from django.urls import include, path
 from safeshare.api.auth import issue_token
 from safeshare.api.models import ApiToken
 from safeshare.core.errors import NotFound
-from safeshare.web.testing import sign_in_verified
+from safeshare.demo.testing import sign_in_verified
 
 pytestmark = pytest.mark.django_db
 

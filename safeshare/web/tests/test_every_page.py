@@ -3,7 +3,7 @@
 Issue #6 item 7: axe-core finds no WCAG 2.2 A/AA violation on any page, and
 every page works with JavaScript off. The walks (`test_walk_*.py`) check the
 screens of whole jobs; this test goes wide instead. On the demo partnership
-(`web/demo.py`: agencies, staff of every role, families, decisions, shares,
+(`demo/partnership.py`: agencies, staff of every role, families, decisions, shares,
 requests, consents), it signs in one member of staff of each role and follows
 every link from their home page, breadth first, opening each kind of page
 once per role (`/people/<id>/` is one kind, whichever person). Each page is
@@ -28,8 +28,8 @@ from django.test import Client
 
 from safeshare.agencies.models import Role, User
 from safeshare.decisions.models import Decision
-from safeshare.web.demo import demo_load
-from safeshare.web.testing import sign_in_verified
+from safeshare.demo.partnership import demo_load
+from safeshare.demo.testing import sign_in_verified
 from safeshare.web.tests.walk import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -10,11 +10,11 @@ from django.test import RequestFactory
 from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import staff
 from safeshare.core.paging import paginate
+from safeshare.demo.testing import sign_in_verified
 from safeshare.ledger.models import Entry
 from safeshare.people.identity import read_identity
 from safeshare.people.models import Person
-from safeshare.web.forms import GovukForm
-from safeshare.web.testing import sign_in_verified
+from safeshare.ui.forms import GovukForm
 from safeshare.web.views import SignInForm
 
 pytestmark = pytest.mark.django_db

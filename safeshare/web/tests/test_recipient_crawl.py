@@ -31,11 +31,12 @@ from safeshare.api.api import api
 from safeshare.api.tests.helpers import token_client
 from safeshare.consent.services import capacity_assess
 from safeshare.core import clock
+from safeshare.core.sealed import seal_text
 from safeshare.decisions.models import AidOutcome, ConsentState, Decision, DecisionOutcome
+from safeshare.demo.testing import sign_in_verified
 from safeshare.exchange import services as exchange
 from safeshare.exchange.models import ProtectedRole
 from safeshare.exchange.tests.helpers import item, raise_request, send
-from safeshare.people.sealing import seal_text
 from safeshare.people.services.people import person_create
 from safeshare.people.services.relationships import relationship_record
 from safeshare.people.tests.factories import (
@@ -45,7 +46,6 @@ from safeshare.people.tests.factories import (
     NHS_SHOWN,
     known_child,
 )
-from safeshare.web.testing import sign_in_verified
 
 pytestmark = pytest.mark.django_db
 

@@ -24,12 +24,12 @@ from safeshare.agencies.tests.factories import AgencyFactory, staff
 from safeshare.api.tests.helpers import assert_problem, two_factor_client
 from safeshare.core.errors import Forbidden
 from safeshare.decisions import services as decision_services
+from safeshare.demo.testing import sign_in_verified
 from safeshare.ledger.kinds import EntryKind
 from safeshare.ledger.models import Entry
 from safeshare.ledger.services import ledger_append
 from safeshare.ledger.verify import verify_chain
 from safeshare.people.tests.factories import make_person
-from safeshare.web.testing import sign_in_verified
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.contrib.auth.hashers import make_password
 from django.test import Client
 
 from safeshare.agencies.tests.factories import PASSWORD
-from safeshare.web.testing import STAFF_BACKEND, code_for, sign_in_verified, totp_device
+from safeshare.demo.testing import STAFF_BACKEND, code_for, sign_in_verified, totp_device
 
 pytestmark = pytest.mark.django_db
 

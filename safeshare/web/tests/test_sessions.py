@@ -14,9 +14,9 @@ from safeshare.access.tests.helpers import person_for
 from safeshare.api.models import ApiToken
 from safeshare.api.services import token_issue
 from safeshare.core import clock
+from safeshare.demo.testing import code_for, sign_in_verified, totp_device
 from safeshare.ledger.kinds import EntryKind
 from safeshare.web.sign_in import VERIFIED_AT_KEY
-from safeshare.web.testing import code_for, sign_in_verified, totp_device
 
 from .conftest import entries
 from .test_sign_in import code_step, password_step

@@ -11,9 +11,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import PASSWORD, staff
+from safeshare.demo.testing import code_for, totp_device
 from safeshare.ledger.kinds import EntryKind
 from safeshare.ledger.models import Entry
-from safeshare.web.testing import code_for, totp_device
 from safeshare.web.two_factor import current_code
 
 from .conftest import entries

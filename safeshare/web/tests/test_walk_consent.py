@@ -23,11 +23,11 @@ from safeshare.consent.tests.helpers import parent_of
 from safeshare.consent.tests.test_services import EARLY_HELP_WITH_CONSENT
 from safeshare.core import clock
 from safeshare.decisions.models import Decision
+from safeshare.demo.testing import totp_device
 from safeshare.exchange.models import ContinuedUse, Share
 from safeshare.ledger.kinds import EntryKind
 from safeshare.ledger.models import Entry
 from safeshare.people.identity import read_identity
-from safeshare.web.testing import totp_device
 from safeshare.web.tests.test_walk_main_job import add_item, answer_the_aid, start_the_aid
 from safeshare.web.tests.walk import Walk
 

@@ -20,16 +20,16 @@ from safeshare.access.tests.helpers import person_for
 from safeshare.agencies.models import AgencyType, Role
 from safeshare.agencies.tests.factories import AgencyFactory, staff
 from safeshare.core import clock
+from safeshare.core.sealed import open_text
 from safeshare.decisions import aid, selectors
 from safeshare.decisions.models import Decision
 from safeshare.decisions.tests.helpers import NOT_SHARE_EARLY_HELP, SHARE_WITHOUT_CONSENT
+from safeshare.demo.testing import totp_device
 from safeshare.exchange.models import RequestResponse, Share
 from safeshare.informing.models import SubjectNotification
 from safeshare.ledger.kinds import EntryKind
 from safeshare.ledger.models import Entry
 from safeshare.people.identity import read_identity
-from safeshare.people.sealing import open_text
-from safeshare.web.testing import totp_device
 from safeshare.web.tests.walk import Walk
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

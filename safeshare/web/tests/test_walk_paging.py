@@ -8,8 +8,8 @@ from safeshare.access.tests.helpers import person_for
 from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import AgencyFactory, staff
 from safeshare.core.tests.paging import page_size_2  # noqa: F401
+from safeshare.demo.testing import totp_device
 from safeshare.exchange.tests.helpers import raise_request
-from safeshare.web.testing import totp_device
 from safeshare.web.tests.walk import Walk
 
 pytestmark = [

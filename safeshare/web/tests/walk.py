@@ -22,7 +22,7 @@ from playwright.sync_api import Browser, Locator, Page
 
 from safeshare.agencies.models import User
 from safeshare.agencies.tests.factories import PASSWORD
-from safeshare.web.testing import totp_device
+from safeshare.demo.testing import totp_device
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.DOTALL | re.IGNORECASE)

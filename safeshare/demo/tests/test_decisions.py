@@ -4,9 +4,9 @@ import pytest
 
 from safeshare.agencies.models import Agency
 from safeshare.decisions.models import AdviceResponse, Decision
+from safeshare.demo.decisions import demo_decisions_load
+from safeshare.demo.partnership import demo_load
 from safeshare.ledger.models import Entry
-from safeshare.web.demo import demo_load
-from safeshare.web.demo_decisions import demo_decisions_load
 
 pytestmark = pytest.mark.django_db
 

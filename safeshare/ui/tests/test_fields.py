@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.template import engines
 
-from safeshare.web.forms import GovukDateField, GovukForm
+from safeshare.ui.forms import GovukDateField, GovukForm
 
 TEMPLATE = """{% import "web/fields.html" as fields %}
 {{ fields.error_summary(form) }}

@@ -1,4 +1,4 @@
-"""The demo families (web/demo_people.py): fictional, deterministic, loaded once."""
+"""The demo families (demo/people.py): fictional, deterministic, loaded once."""
 
 import datetime
 
@@ -7,10 +7,10 @@ import time_machine
 
 from safeshare.agencies.tests.factories import AgencyFactory
 from safeshare.core import crypto
+from safeshare.demo.people import demo_people_load
 from safeshare.ledger.models import Entry
 from safeshare.people import selectors
 from safeshare.people.models import Involvement, Person, PersonKind, Relationship
-from safeshare.web.demo_people import demo_people_load
 
 pytestmark = pytest.mark.django_db
 

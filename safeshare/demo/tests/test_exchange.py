@@ -4,11 +4,11 @@ import pytest
 
 from safeshare.agencies.models import Agency
 from safeshare.core import clock
+from safeshare.demo.exchange import demo_exchange_load
+from safeshare.demo.partnership import demo_load
 from safeshare.exchange import selectors
 from safeshare.exchange.models import InformationRequest, Referral, Share
 from safeshare.ledger.verify import verify_chain
-from safeshare.web.demo import demo_load
-from safeshare.web.demo_exchange import demo_exchange_load
 
 pytestmark = pytest.mark.django_db
 

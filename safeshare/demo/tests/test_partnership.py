@@ -4,10 +4,10 @@ import pytest
 
 from safeshare.agencies.models import Agency, AgencyType, Role, RoleGrant
 from safeshare.decisions.models import AdviceRequest, Decision, DecisionOutcome
+from safeshare.demo.partnership import demo_load
 from safeshare.exchange.models import InformationRequest, Referral, Share
 from safeshare.ledger.verify import verify_chain
 from safeshare.people.models import Involvement, Person, PersonKind, Relationship
-from safeshare.web.demo import demo_load
 
 pytestmark = pytest.mark.django_db
 

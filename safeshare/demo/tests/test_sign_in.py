@@ -9,8 +9,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 
 from safeshare.agencies.tests.factories import staff
-from safeshare.web.demo import DEMO_PASSWORD
-from safeshare.web.demo_sign_in import demo_code, demo_devices_ensure, demo_totp_key
+from safeshare.demo.partnership import DEMO_PASSWORD
+from safeshare.demo.sign_in import demo_code, demo_devices_ensure, demo_totp_key
 
 pytestmark = pytest.mark.django_db
 

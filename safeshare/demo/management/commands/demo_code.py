@@ -10,7 +10,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from safeshare.web.demo_sign_in import demo_code
+from safeshare.demo.sign_in import demo_code
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from safeshare.access.tests.helpers import person_for
 from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import staff
 from safeshare.core import crypto
-from safeshare.people.sealing import ERASED_TEXT, UNREADABLE_TEXT, open_text, seal_text
+from safeshare.core.sealed import ERASED_TEXT, UNREADABLE_TEXT, open_text, seal_text
 from safeshare.people.services.people import person_shred
 
 pytestmark = pytest.mark.django_db

@@ -20,14 +20,14 @@ from safeshare.consent.models import (
 )
 from safeshare.core import clock
 from safeshare.decisions.models import Decision
+from safeshare.demo import consent as demo_consent
+from safeshare.demo.partnership import demo_load
 from safeshare.exchange.models import ContinuedUse, Share
 from safeshare.exchange.selectors import withdrawal_for_share
 from safeshare.ledger.models import Entry
 from safeshare.people.identity import read_identity
 from safeshare.people.models import Person, PersonKind
 from safeshare.people.selectors import parental_responsibility_holders
-from safeshare.web import demo_consent
-from safeshare.web.demo import demo_load
 
 pytestmark = pytest.mark.django_db
 

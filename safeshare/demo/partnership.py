@@ -18,11 +18,11 @@ from safeshare.agencies.models import (
     RoleGrant,
     User,
 )
+from safeshare.demo.consent import demo_consent_load
+from safeshare.demo.decisions import demo_decisions_load
+from safeshare.demo.exchange import demo_exchange_load
+from safeshare.demo.people import demo_people_load
 from safeshare.ledger.services import system_actor_ref
-from safeshare.web.demo_consent import demo_consent_load
-from safeshare.web.demo_decisions import demo_decisions_load
-from safeshare.web.demo_exchange import demo_exchange_load
-from safeshare.web.demo_people import demo_people_load
 
 DEMO_PASSWORD = "demo-password-not-for-real-use"
 

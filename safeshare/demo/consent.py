@@ -50,6 +50,7 @@ from safeshare.consent.models import (
 from safeshare.core import clock
 from safeshare.decisions.models import Decision
 from safeshare.decisions.services import decision_record
+from safeshare.demo.people import BOYS, FAMILIES, GIRLS
 from safeshare.exchange import services as exchange
 from safeshare.exchange.models import ContinuedUseDecision, ItemNature, ShareKind, ViewChannel
 from safeshare.people import identity as ident
@@ -57,7 +58,6 @@ from safeshare.people.models import Involvement, Person, PersonKind, Relationshi
 from safeshare.people.selectors import parental_responsibility_holders
 from safeshare.people.services.people import person_create
 from safeshare.people.services.relationships import relationship_record
-from safeshare.web.demo_people import BOYS, FAMILIES, GIRLS
 
 SEED = 20260505
 NOTICE_SKIP_CHANCE = 0.2  # families not yet told, so the "not yet told" lists have entries

@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from safeshare.web.demo import DEMO_PASSWORD, demo_load
-from safeshare.web.demo_sign_in import demo_devices_ensure
+from safeshare.demo.partnership import DEMO_PASSWORD, demo_load
+from safeshare.demo.sign_in import demo_devices_ensure
 
 
 class Command(BaseCommand):
