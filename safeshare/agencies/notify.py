@@ -136,7 +136,7 @@ def _reachable(user: User | None) -> bool:
 
 
 def queue(*, actor: User, agency: Agency, kind: NotificationKind, users: list, path: str) -> int:
-    """Record one `notification.sent` entry per recipient now; send after the commit.
+    """Record one `notification.sent` entry per recipient now; queue the send for the commit.
 
     Returns the number of messages queued. Users without an email address are
     skipped (they see the item when they next sign in).
@@ -331,21 +331,16 @@ def deliver(
     if not outgoing:
         return 0, []
     subject, body = email_subject(kind), email_body(kind, path)
-    retry = attempt < MAX_ATTEMPTS
+    record = partial(
+        _failed, kind=kind, agency_ref=agency_ref, attempt=attempt, retry=attempt < MAX_ATTEMPTS
+    )
     delivered, failed = 0, []
     try:
         connection = get_connection(fail_silently=False)
         connection.open()
     except Exception as error:  # noqa: BLE001 - any transport failure is recorded, never raised
         for message in outgoing:
-            _failed(
-                kind=kind,
-                agency_ref=agency_ref,
-                message=message,
-                error=type(error).__name__,
-                attempt=attempt,
-                retry=retry,
-            )
+            record(message=message, error=type(error).__name__)
         return 0, list(outgoing)
     try:
         for message in outgoing:
@@ -360,14 +355,7 @@ def deliver(
                 delivered += email.send(fail_silently=False)
             except Exception as error:  # noqa: BLE001
                 failed.append(message)
-                _failed(
-                    kind=kind,
-                    agency_ref=agency_ref,
-                    message=message,
-                    error=type(error).__name__,
-                    attempt=attempt,
-                    retry=retry,
-                )
+                record(message=message, error=type(error).__name__)
     finally:
         try:
             connection.close()
