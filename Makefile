@@ -39,7 +39,10 @@ demo: install assets
 	@$(DEMO_ENV) $(SAFESHARE) collectstatic --no-input -v 0
 	@$(DEMO_ENV) $(SAFESHARE) demo load
 	@echo "safeshare is running at http://127.0.0.1:8000/ (Ctrl-C stops it)"
-	@$(DEMO_ENV) $(SAFESHARE) runserver 127.0.0.1:8000 --noreload
+	@# The queue's worker sends the emails; it stops (SIGTERM, after its current task) with the server.
+	@$(DEMO_ENV) $(SAFESHARE) tasks work --no-reload & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(DEMO_ENV) $(SAFESHARE) runserver 127.0.0.1:8000 --noreload
 
 test: install assets browsers
 	$(VENV)/bin/ruff check safeshare bench

@@ -343,6 +343,10 @@ def run(users: int, minutes: float, workers: int) -> tuple[list[Figure], list[st
         ],
         env=env,
     )
+    # The emails leave through the task queue, as in production: its worker runs beside.
+    worker = subprocess.Popen(
+        [_bin("safeshare"), "tasks", "work", "--no-reload", "--verbosity=0"], env=env
+    )
     try:
         _wait_for(port, gunicorn)
         pids = _workers(gunicorn.pid)
@@ -379,6 +383,15 @@ def run(users: int, minutes: float, workers: int) -> tuple[list[Figure], list[st
     finally:
         gunicorn.send_signal(signal.SIGTERM)
         gunicorn.wait(timeout=30)
+        worker.send_signal(signal.SIGTERM)  # finishes the task in hand, then exits
+        worker.wait(timeout=60)
+        # Send what the run queued and the worker had not reached, so every email counts.
+        subprocess.run(
+            [_bin("safeshare"), "tasks", "work", "--batch", "--no-startup-delay", "--verbosity=0"],
+            env=env,
+            check=True,
+            timeout=600,
+        )
         mail_server.stop()
     rows = _read_stats(tmp / "load_stats.csv")
     total = next(r for r in rows if r.name == "Aggregated")

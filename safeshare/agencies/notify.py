@@ -8,23 +8,38 @@ recipient gets their own message (no address sees another).
 Services call `queue` (through their app's `notify_*` functions) inside their
 transaction:
 a `notification.sent` ledger entry (recipient user reference and kind, never an
-address) is written with the write that triggers it, and the email is handed
-to Django's SMTP backend by `transaction.on_commit`, so a rolled-back write
-sends nothing. A failed send never loses the write: it is logged without
-personal data or addresses and recorded as `notification.failed` in a
-transaction of its own.
+address) is written with the write that triggers it, and `transaction.on_commit`
+puts one `send_notifications` task on the django-tasks queue (database
+backend), so a rolled-back write sends nothing. The task's arguments are the
+kind, the UUID-only path, the agency's id and each recipient's user id and
+`notification.sent` entry: never an address or a word of case data, since the
+queue is a table others can read. The worker (`safeshare tasks work`) reads
+the addresses when it sends, through Django's SMTP backend.
+
+A failed send never loses the write: it is logged without personal data or
+addresses and recorded as `notification.failed` (with its attempt number and
+whether another follows) in a transaction of its own. django-tasks retries
+nothing itself, so the task puts the failed recipients back on the queue with
+a growing delay, up to `MAX_ATTEMPTS` attempts in all.
 """
 
+import datetime
 import logging
+import uuid
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.urls import Resolver404, resolve
+from django_tasks import task
 
 from safeshare.agencies.models import Agency, Role, User
+from safeshare.core import clock
 from safeshare.ledger.kinds import EntryKind
+from safeshare.ledger.models import Entry
 from safeshare.ledger.services import actor_ref_for, ledger_append, system_actor_ref
 
 logger = logging.getLogger(__name__)
@@ -33,6 +48,14 @@ logger = logging.getLogger(__name__)
 # decide; safeguarding leads act for the agency).
 AGENCY_NOTIFIED_ROLES = (Role.PRACTITIONER, Role.SAFEGUARDING_LEAD)
 SYSTEM_ACTOR = "notify"
+
+# A failed send is tried again after 1, 5, 25 and 125 minutes: five attempts over
+# about two and a half hours cover a mail server's restart or a short outage.
+MAX_ATTEMPTS = 5
+FIRST_RETRY_DELAY = datetime.timedelta(minutes=1)
+RETRY_BACKOFF = 5
+# Recorded as the `error` of a recipient who lost their address or account before the send.
+UNREACHABLE = "RecipientUnreachable"
 
 
 class NotificationKind(StrEnum):
@@ -68,7 +91,7 @@ BODY = (
 
 @dataclass(frozen=True)
 class _Outgoing:
-    """One message waiting for the commit: whom (by id and address) and its ledger entry."""
+    """One message being sent: whom (by id and address) and its `notification.sent` entry."""
 
     user_id: str
     address: str
@@ -113,12 +136,12 @@ def _reachable(user: User | None) -> bool:
 
 
 def queue(*, actor: User, agency: Agency, kind: NotificationKind, users: list, path: str) -> int:
-    """Record one `notification.sent` entry per recipient now; send after the commit.
+    """Record one `notification.sent` entry per recipient now; queue the send for the commit.
 
     Returns the number of messages queued. Users without an email address are
     skipped (they see the item when they next sign in).
     """
-    outgoing: list[_Outgoing] = []
+    recipients: list[list[str | int]] = []
     seen: set = set()
     for user in users:
         if not _reachable(user) or user.pk in seen or user.pk == actor.pk:
@@ -131,29 +154,194 @@ def queue(*, actor: User, agency: Agency, kind: NotificationKind, users: list, p
             subject_ref=None,
             payload={"recipient": f"user:{user.pk}", "kind": str(kind)},
         )
-        outgoing.append(_Outgoing(user_id=str(user.pk), address=user.email, entry_seq=entry.seq))
-    if outgoing:
+        recipients.append([str(user.pk), entry.seq])
+    if recipients:
         transaction.on_commit(
-            lambda: deliver(kind=kind, path=path, agency_ref=str(agency.pk), outgoing=outgoing),
+            partial(
+                _enqueue,
+                kind=kind,
+                path=path,
+                agency_ref=str(agency.pk),
+                recipients=recipients,
+                attempt=1,
+            ),
             robust=True,
         )
-    return len(outgoing)
+    return len(recipients)
 
 
-def deliver(*, kind: NotificationKind, path: str, agency_ref: str, outgoing: list) -> int:
-    """Send the queued messages over one SMTP connection; record each failure.
+def _enqueue(
+    *,
+    kind: NotificationKind,
+    path: str,
+    agency_ref: str,
+    recipients: list[list[str | int]],
+    attempt: int,
+    run_after: datetime.datetime | None = None,
+) -> None:
+    job = send_notifications if run_after is None else send_notifications.using(run_after=run_after)
+    job.enqueue(
+        kind=str(kind), path=path, agency_ref=agency_ref, recipients=recipients, attempt=attempt
+    )
 
-    Runs after the commit. Returns the number delivered to the SMTP server.
+
+def retry_delay(attempt: int) -> datetime.timedelta:
+    """How long after failed attempt number `attempt` (from 1) the next one runs."""
+    return FIRST_RETRY_DELAY * RETRY_BACKOFF ** (attempt - 1)
+
+
+@task()
+def send_notifications(
+    *,
+    kind: str,
+    path: str,
+    agency_ref: str,
+    recipients: list[list[str | int]],
+    attempt: int = 1,
+) -> int:
+    """Send one kind of notification to each recipient, run by the queue's worker.
+
+    `recipients` pairs each user's id with their `notification.sent` entry; the
+    entries must say that user and this kind, so the task sends only what the
+    ledger records. The addresses are read now. Recipients whose send failed
+    are queued again after `retry_delay`, until attempt `MAX_ATTEMPTS`.
+    Returns the number delivered to the SMTP server. Bad arguments raise
+    `ValueError` with a fixed message and send nothing.
     """
+    notification_kind = _checked_kind(kind)
+    _check_path(path)
+    _check_uuid(agency_ref, "agency")
+    if not _is_whole(attempt, 1, MAX_ATTEMPTS):
+        raise ValueError("The attempt number is out of range.")
+    pairs = _checked_recipients(recipients, notification_kind)
+    users = User.objects.in_bulk([user_id for user_id, _ in pairs])
+    outgoing: list[_Outgoing] = []
+    for user_id, seq in pairs:
+        user = users.get(uuid.UUID(user_id))
+        if _reachable(user):
+            outgoing.append(_Outgoing(user_id=user_id, address=user.email, entry_seq=seq))
+        else:
+            # Nothing to send to: trying again would not change that.
+            _failed(
+                kind=notification_kind,
+                agency_ref=agency_ref,
+                message=_Outgoing(user_id=user_id, address="", entry_seq=seq),
+                error=UNREACHABLE,
+                attempt=attempt,
+                retry=False,
+            )
+    delivered, failed = deliver(
+        kind=notification_kind,
+        path=path,
+        agency_ref=agency_ref,
+        outgoing=outgoing,
+        attempt=attempt,
+    )
+    if failed and attempt < MAX_ATTEMPTS:
+        _enqueue(
+            kind=notification_kind,
+            path=path,
+            agency_ref=agency_ref,
+            recipients=[[message.user_id, message.entry_seq] for message in failed],
+            attempt=attempt + 1,
+            run_after=clock.now() + retry_delay(attempt),
+        )
+    return delivered
+
+
+def _is_whole(value: object, low: int, high: int | None = None) -> bool:
+    """An int (not a bool, which JSON would not give but Python allows) from low to high."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        return False
+    return low <= value and (high is None or value <= high)
+
+
+def _checked_kind(kind: object) -> NotificationKind:
+    if not isinstance(kind, str) or kind not in {member.value for member in NotificationKind}:
+        raise ValueError("Unknown notification kind.")
+    return NotificationKind(kind)
+
+
+def _is_uuid(value: object) -> bool:
+    """A UUID, or a string in its canonical (hyphenated, lower-case) form."""
+    if isinstance(value, uuid.UUID):
+        return True
+    try:
+        return isinstance(value, str) and str(uuid.UUID(value)) == value
+    except ValueError:
+        return False
+
+
+def _check_uuid(value: object, what: str) -> None:
+    if not _is_uuid(value):
+        raise ValueError(f"The {what} id is not a UUID.")
+
+
+def _check_path(path: object) -> None:
+    """The link's path must be one of the app's own pages, named by UUIDs alone."""
+    if not isinstance(path, str) or not path.startswith("/"):
+        raise ValueError("The link's path is not a path of this site.")
+    try:
+        match = resolve(path)
+    except Resolver404:
+        raise ValueError("The link's path is not a path of this site.") from None
+    if not match.kwargs or not all(_is_uuid(value) for value in match.kwargs.values()):
+        raise ValueError("The link's path must name its page by UUIDs alone.")
+
+
+def _checked_recipients(recipients: object, kind: NotificationKind) -> list[tuple[str, int]]:
+    """(user id, entry seq) pairs, each matching its `notification.sent` entry."""
+    if not isinstance(recipients, list) or not recipients:
+        raise ValueError("The recipients must be a non-empty list.")
+    pairs: list[tuple[str, int]] = []
+    for pair in recipients:
+        if not (isinstance(pair, list | tuple) and len(pair) == 2):
+            raise ValueError("Each recipient must be a user id and a ledger entry number.")
+        user_id, seq = pair
+        _check_uuid(user_id, "user")
+        if not _is_whole(seq, 1):
+            raise ValueError("Each recipient must be a user id and a ledger entry number.")
+        pairs.append((user_id, seq))
+    entries = {
+        entry.seq: entry
+        for entry in Entry.objects.filter(
+            seq__in=[seq for _, seq in pairs], kind=EntryKind.NOTIFICATION_SENT
+        )
+    }
+    for user_id, seq in pairs:
+        entry = entries.get(seq)
+        if entry is None or entry.payload != {"recipient": f"user:{user_id}", "kind": str(kind)}:
+            raise ValueError("A recipient does not match its notification.sent entry.")
+    return pairs
+
+
+def deliver(
+    *,
+    kind: NotificationKind,
+    path: str,
+    agency_ref: str,
+    outgoing: list[_Outgoing],
+    attempt: int = 1,
+) -> tuple[int, list[_Outgoing]]:
+    """Send the messages over one SMTP connection; record each failure.
+
+    Runs in the queue's worker. Returns the number delivered to the SMTP
+    server and the messages that failed.
+    """
+    if not outgoing:
+        return 0, []
     subject, body = email_subject(kind), email_body(kind, path)
-    delivered = 0
+    record = partial(
+        _failed, kind=kind, agency_ref=agency_ref, attempt=attempt, retry=attempt < MAX_ATTEMPTS
+    )
+    delivered, failed = 0, []
     try:
         connection = get_connection(fail_silently=False)
         connection.open()
     except Exception as error:  # noqa: BLE001 - any transport failure is recorded, never raised
         for message in outgoing:
-            _failed(kind=kind, agency_ref=agency_ref, message=message, error=error)
-        return 0
+            record(message=message, error=type(error).__name__)
+        return 0, list(outgoing)
     try:
         for message in outgoing:
             email = EmailMessage(
@@ -166,24 +354,33 @@ def deliver(*, kind: NotificationKind, path: str, agency_ref: str, outgoing: lis
             try:
                 delivered += email.send(fail_silently=False)
             except Exception as error:  # noqa: BLE001
-                _failed(kind=kind, agency_ref=agency_ref, message=message, error=error)
+                failed.append(message)
+                record(message=message, error=type(error).__name__)
     finally:
         try:
             connection.close()
         except Exception:  # noqa: BLE001 - the messages are already handed over
             logger.warning("Closing the SMTP connection failed after sending notifications.")
-    return delivered
+    return delivered, failed
 
 
 def _failed(
-    *, kind: NotificationKind, agency_ref: str, message: _Outgoing, error: Exception
+    *,
+    kind: NotificationKind,
+    agency_ref: str,
+    message: _Outgoing,
+    error: str,
+    attempt: int,
+    retry: bool,
 ) -> None:
     # No address and no personal data in the log: the kind, the error's class and the entry.
     logger.error(
-        "Email notification %s (ledger entry %s) was not delivered: %s",
+        "Email notification %s (ledger entry %s, attempt %s of %s) was not delivered: %s",
         kind,
         message.entry_seq,
-        type(error).__name__,
+        attempt,
+        MAX_ATTEMPTS,
+        error,
     )
     try:
         with transaction.atomic():
@@ -196,7 +393,9 @@ def _failed(
                     "recipient": f"user:{message.user_id}",
                     "kind": str(kind),
                     "sent_entry": message.entry_seq,
-                    "error": type(error).__name__,
+                    "error": error,
+                    "attempt": attempt,
+                    "retry": retry,
                 },
             )
     except Exception:  # noqa: BLE001 - the write it follows has committed already

@@ -3,6 +3,8 @@
 django-otp's own device admin shows each secret; here administrators see only
 that a device exists and can remove it (the member sets up a new one at their
 next sign-in). Axes' attempt records let an administrator lift a lockout.
+The task queue's rows (django-tasks-db) are the worker's, not an administrator's
+to change, so its admin is not offered.
 """
 
 from typing import Any
@@ -13,11 +15,12 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db.models import DBTaskResult
 
 from safeshare.agencies import services
 from safeshare.ui.admin_site import AdministratorModelAdmin, is_administrator
 
-for model in (TOTPDevice, AccessAttempt, AccessLog, AccessFailureLog, Group):
+for model in (TOTPDevice, AccessAttempt, AccessLog, AccessFailureLog, Group, DBTaskResult):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
 

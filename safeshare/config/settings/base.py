@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "safeshare.core",
     "safeshare.ui",
     "safeshare.agencies",
@@ -169,6 +171,16 @@ EMAIL_PORT = int(os.environ.get("SAFESHARE_EMAIL_PORT", "25"))
 EMAIL_TIMEOUT = int(os.environ.get("SAFESHARE_EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("SAFESHARE_FROM_EMAIL", "safeshare@localhost")
 SAFESHARE_BASE_URL = os.environ.get("SAFESHARE_BASE_URL", "http://127.0.0.1:8000")
+
+# Background work (emails) goes through django-tasks' database backend: a task is a
+# row in the app's own database, written after the commit that asks for it, and run
+# by `safeshare tasks work` beside the web server.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 LOGGING = {
     "version": 1,

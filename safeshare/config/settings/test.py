@@ -11,6 +11,9 @@ SAFESHARE_KEK = base64.b64encode(b"k" * 32).decode()
 # MD5 only to keep the suite fast.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tests keep the real database queue (TASKS in base settings): nothing runs until a
+# test works the queue itself (`safeshare.core.tests.tasks.run_queued_tasks`) or runs
+# `safeshare tasks work`, so a test sees what was queued and what each attempt did.
 
 # A file, not SQLite's shared in-memory database: the ledger's concurrency tests
 # append from several connections and processes at once. The process id keeps

@@ -26,6 +26,7 @@ from safeshare.consent.selectors import conflicts_open, people_without_notice
 from safeshare.consent.tests.helpers import consent_fields, parent_of, record_consent
 from safeshare.core import clock
 from safeshare.core.errors import Forbidden
+from safeshare.core.tests.tasks import run_queued_tasks
 from safeshare.decisions import services as decisions
 from safeshare.decisions.tests.helpers import IDENTIFYING
 from safeshare.exchange import services as exchange
@@ -534,6 +535,7 @@ def test_withdrawal_blocks_later_shares_and_tells_earlier_recipients(
             method="verbal",
             reasons="The family no longer want the trust involved",
         )
+    run_queued_tasks()
     assert Entry.objects.filter(kind="consent.withdrawn").get().payload["withdrawal"] == str(
         withdrawal.pk
     )

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import AgencyFactory, staff
+from safeshare.core.tests.tasks import run_queued_tasks
 from safeshare.exchange import notify, services
 from safeshare.exchange.models import InformationRequest, Share
 from safeshare.exchange.tests.helpers import decision_for, item, raise_request, send
@@ -135,6 +136,8 @@ def test_a_share_emails_each_recipient_practitioner_and_lead_separately(
             world["other"],
             items=[item(1, content=PURPOSE, source="Health visitor")],
         )
+    assert smtp.messages == []  # queued on commit, sent by the queue's worker
+    assert run_queued_tasks() == 1
     assert _recipients(smtp) == ["dsl@other.test", "p@other.test"]
     assert all(len(m["to"]) == 1 for m in smtp.messages)
     for message in smtp.messages:
@@ -155,6 +158,7 @@ def test_a_share_emails_each_recipient_practitioner_and_lead_separately(
 def test_a_named_recipient_alone_is_emailed(smtp, world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         send(world["author"], world["child"], world["other"], named_user=world["lead"])
+    run_queued_tasks()
     assert _recipients(smtp) == ["dsl@other.test"]
     assert [e.payload["recipient"] for e in _sent_entries()] == [f"user:{world['lead'].pk}"]
 
@@ -164,6 +168,7 @@ def test_a_request_emails_the_asked_agency_and_its_answer_the_requester(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         request = raise_request(world["author"], world["child"], world["other"], purpose=PURPOSE)
+    run_queued_tasks()
     assert _recipients(smtp) == ["dsl@other.test", "p@other.test"]
     for message in smtp.messages:
         assert "A new information request awaits you in safeshare" in message["data"]
@@ -175,6 +180,7 @@ def test_a_request_emails_the_asked_agency_and_its_answer_the_requester(
         services.request_answer(
             actor=answerer, request=request, decision=decision_for(answerer, world["child"])
         )
+    run_queued_tasks()
     assert _recipients(smtp) == ["author@home.test"]
     assert "An answer to your information request awaits you" in smtp.messages[0]["data"]
     _assert_no_personal_data(smtp.messages[0], world)
@@ -193,6 +199,7 @@ def test_a_referral_emails_the_front_doors_staff(smtp, world, django_capture_on_
             reason=PURPOSE,
             items=[item(1)],
         )
+    run_queued_tasks()
     assert _recipients(smtp) == ["duty@door.test"]
     message = smtp.messages[0]["data"]
     assert "A new referral awaits you in safeshare" in message
@@ -210,6 +217,7 @@ def test_a_rolled_back_write_sends_nothing_and_records_nothing(
             assert len(_sent_entries()) == 2  # written with the share, inside its transaction
             raise RuntimeError("the surrounding write failed")
     assert callbacks == []
+    assert run_queued_tasks() == 0
     assert smtp.messages == []
     assert not Share.objects.exists()
     assert _sent_entries() == []
@@ -221,6 +229,7 @@ def test_a_failed_send_keeps_the_write_and_is_recorded_without_personal_data(
     with caplog.at_level(logging.ERROR, logger="safeshare.exchange.notify"):
         with django_capture_on_commit_callbacks(execute=True):
             request = raise_request(world["author"], world["child"], world["other"])
+        run_queued_tasks()
     assert InformationRequest.objects.filter(pk=request.pk).exists()
     sent = _sent_entries("request_received")
     failed = list(Entry.objects.filter(kind="notification.failed").order_by("seq"))
@@ -246,6 +255,7 @@ def test_a_refused_recipient_fails_alone(smtp, world, django_capture_on_commit_c
     smtp.handle_RCPT = refuse
     with django_capture_on_commit_callbacks(execute=True):
         send(world["author"], world["child"], world["other"])
+    run_queued_tasks()
     assert _recipients(smtp) == ["p@other.test"]
     failed = Entry.objects.get(kind="notification.failed")
     assert failed.payload["recipient"] == f"user:{world['lead'].pk}"
