@@ -32,7 +32,7 @@ from django.core.paginator import InvalidPage, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
-from ninja import Field, Schema
+from ninja import Field
 from ninja.pagination import LimitOffsetPagination
 
 PAGE_SIZE = 50
@@ -223,7 +223,7 @@ class Rows:
     each: Callable[[Any], Any]
 
 
-class PageIn(Schema):
+class PageIn(LimitOffsetPagination.Input):
     """Which part of an API list to return (the query parameters of every paged list)."""
 
     limit: int = Field(

@@ -46,7 +46,7 @@ class EntryAdmin(ReadOnlyAdmin):
     list_filter = ["kind"]
     search_fields = ["=subject_ref", "=actor_ref", "=agency_ref", "=hash"]
     ordering = ["-seq"]
-    fields = [
+    fields = readonly_fields = (
         "seq",
         "recorded_at",
         "kind",
@@ -57,8 +57,7 @@ class EntryAdmin(ReadOnlyAdmin):
         "canonical_text",
         "prev_hash",
         "hash",
-    ]
-    readonly_fields = fields
+    )
 
     @admin.display(description="hash")
     def short_hash(self, entry: Entry) -> str:
@@ -73,7 +72,7 @@ class EntryAdmin(ReadOnlyAdmin):
 class CheckpointAdmin(ReadOnlyAdmin):
     list_display = ["seq", "created_at", "head_hash", "public_key_id", "actor_ref"]
     ordering = ["-seq", "-id"]
-    fields = [
+    fields = readonly_fields = (
         "seq",
         "head_hash",
         "created_at",
@@ -81,5 +80,4 @@ class CheckpointAdmin(ReadOnlyAdmin):
         "signature",
         "public_key_id",
         "public_key",
-    ]
-    readonly_fields = fields
+    )

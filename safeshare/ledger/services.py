@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 try:
     import psycopg
 except ImportError:  # SQLite-only installs
-    psycopg = None
+    psycopg = None  # type: ignore[assignment]  # read only when the database is PostgreSQL
 
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connections, transaction
@@ -34,6 +34,8 @@ from .kinds import EntryKind
 from .models import Checkpoint, Entry
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from safeshare.agencies.models import User
 
 logger = logging.getLogger(__name__)
@@ -45,6 +47,7 @@ ACTOR_PREFIXES = ("user:", "system:")
 
 _KINDS = frozenset(EntryKind.values)
 _TABLE = Entry._meta.db_table
+_FIELD_NAMES = tuple(field.attname for field in Entry._meta.concrete_fields)
 _COLUMNS = (
     "seq, recorded_at, actor_ref, agency_ref, kind, subject_ref, payload, "
     "canonical, prev_hash, hash"
@@ -60,8 +63,19 @@ _POSTGRES_INSERT = (
 )
 
 
-def actor_ref_for(user: User) -> str:
-    """The ledger's reference to a signed-in member of staff: ``user:<uuid>``."""
+class EntryRefs(TypedDict):
+    """The references several entries of one write share (``ledger_append(**refs)``)."""
+
+    actor_ref: str
+    agency_ref: str | None
+    subject_ref: str | None
+
+
+def actor_ref_for(user: User | AnonymousUser | None) -> str:
+    """The ledger's reference to a signed-in member of staff: ``user:<uuid>``.
+
+    Anyone else (no user, the anonymous user, an unsaved one) is a ValueError.
+    """
     if user is None or not getattr(user, "pk", None):
         raise ValueError("actor_ref_for needs a saved user")
     return f"user:{user.pk}"
@@ -244,7 +258,7 @@ def _write(connection, fields: tuple, *, own_transaction: bool) -> Entry:
         finally:
             cursor.close()
     values = (seq, recorded_at, actor_ref, agency_ref, kind, subject_ref, payload, canonical)
-    return Entry.from_db(connection.alias, None, (*values, prev_hash, entry_hash))
+    return Entry.from_db(connection.alias, _FIELD_NAMES, (*values, prev_hash, entry_hash))
 
 
 @transaction.atomic
