@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from safeshare.agencies import services
@@ -76,7 +77,7 @@ class UserAdmin(AdministratorModelAdmin, DjangoUserAdmin):
     readonly_fields = ["last_login", "date_joined"]
     filter_horizontal = ()
 
-    def get_queryset(self, request: HttpRequest):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         return super().get_queryset(request).select_related("membership__agency")
 
     @admin.display(description="agency")
@@ -126,10 +127,12 @@ class MembershipAdmin(AdministratorModelAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     raw_id_fields = ["user"]
 
-    def get_queryset(self, request: HttpRequest):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
         return super().get_queryset(request).select_related("user", "agency")
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm]:
         form_class = super().get_form(request, obj, change=change, **kwargs)
         actor = _actor(request)
 
@@ -191,7 +194,7 @@ class RoleGrantAdmin(AdministratorModelAdmin):
     list_display = ["membership", "role"]
     list_filter = ["role", "membership__agency"]
 
-    def get_queryset(self, request: HttpRequest):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RoleGrant]:
         return (
             super().get_queryset(request).select_related("membership__user", "membership__agency")
         )

@@ -16,8 +16,11 @@ transaction of its own.
 """
 
 import logging
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypeGuard
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -108,18 +111,20 @@ def agency_leads(agency: Agency) -> list[User]:
     return agency_staff(agency, roles=(Role.SAFEGUARDING_LEAD,))
 
 
-def _reachable(user: User | None) -> bool:
+def _reachable(user: User | None) -> TypeGuard[User]:
     return bool(user is not None and user.is_active and user.email)
 
 
-def queue(*, actor: User, agency: Agency, kind: NotificationKind, users: list, path: str) -> int:
+def queue(
+    *, actor: User, agency: Agency, kind: NotificationKind, users: Iterable[User | None], path: str
+) -> int:
     """Record one `notification.sent` entry per recipient now; send after the commit.
 
     Returns the number of messages queued. Users without an email address are
     skipped (they see the item when they next sign in).
     """
     outgoing: list[_Outgoing] = []
-    seen: set = set()
+    seen: set[uuid.UUID] = set()
     for user in users:
         if not _reachable(user) or user.pk in seen or user.pk == actor.pk:
             continue
@@ -140,7 +145,9 @@ def queue(*, actor: User, agency: Agency, kind: NotificationKind, users: list, p
     return len(outgoing)
 
 
-def deliver(*, kind: NotificationKind, path: str, agency_ref: str, outgoing: list) -> int:
+def deliver(
+    *, kind: NotificationKind, path: str, agency_ref: str, outgoing: list[_Outgoing]
+) -> int:
     """Send the queued messages over one SMTP connection; record each failure.
 
     Runs after the commit. Returns the number delivered to the SMTP server.

@@ -291,7 +291,7 @@ def administrator_bootstrap(*, username: str, email: str, password: str, agency:
             code="administrator_exists",
         )
     user = User(username=username, email=email)
-    errors: dict[str, list] = {}
+    errors: dict[str, list[str]] = {}
     try:
         user.full_clean(exclude=["password"])
     except ValidationError as error:

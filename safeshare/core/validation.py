@@ -128,8 +128,10 @@ def evaluate(condition: Q, instance: models.Model) -> bool | None:
     return result
 
 
-def _check_constraints(instance: models.Model, exclude: set[str]) -> dict[str, list]:
-    errors: dict[str, list] = {}
+def _check_constraints(
+    instance: models.Model, exclude: set[str]
+) -> dict[str, list[ValidationError]]:
+    errors: dict[str, list[ValidationError]] = {}
     model = type(instance)
     for constraint in model._meta.constraints:
         if not isinstance(constraint, models.CheckConstraint):
@@ -167,7 +169,7 @@ def validate_new(instance: models.Model, *, exclude: Iterable[str] = ()) -> None
             related = field.get_cached_value(instance)
             if related is not None and not related._state.adding:
                 excluded.add(field.name)  # loaded from the database: it exists
-    errors: dict[str, list] = {}
+    errors: dict[str, list[ValidationError]] = {}
     try:
         instance.clean_fields(exclude=excluded)
     except ValidationError as error:

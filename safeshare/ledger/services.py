@@ -17,6 +17,7 @@ except ImportError:  # SQLite-only installs
 
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from safeshare.core import clock
 from safeshare.core.errors import AccessAttempt, LedgerUnavailable, is_database_unavailable
@@ -46,6 +47,8 @@ LEDGER_LOCK_KEY = 0x5AFE_1ED6
 ACTOR_PREFIXES = ("user:", "system:")
 
 _KINDS = frozenset(EntryKind.values)
+# What _write stores: kind, actor, agency, subject, payload and its canonical text.
+_Fields = tuple[str, str, str | None, str | None, dict[str, Any], str]
 _TABLE = Entry._meta.db_table
 _FIELD_NAMES = tuple(field.attname for field in Entry._meta.concrete_fields)
 _COLUMNS = (
@@ -119,7 +122,7 @@ def ledger_append(
     actor_ref: str,
     agency_ref: str | None,
     subject_ref: str | None,
-    payload: dict,
+    payload: dict[str, Any],
 ) -> Entry:
     """Append one entry to the hash chain, inside the caller's transaction.
 
@@ -199,7 +202,7 @@ def _refused(error: DatabaseError, *, kind: str) -> LedgerUnavailable:
     return LedgerUnavailable(retryable=False)
 
 
-def _write(connection, fields: tuple, *, own_transaction: bool) -> Entry:
+def _write(connection: BaseDatabaseWrapper, fields: _Fields, *, own_transaction: bool) -> Entry:
     """Read the head, chain the entry to it and insert it, on the driver's cursor.
 
     With ``own_transaction`` the transaction is begun and committed here:
@@ -337,7 +340,7 @@ def checkpoint_write(*, actor_ref: str) -> Checkpoint:
 CHECKPOINT_FORMAT = "safeshare-ledger-checkpoint/1"
 
 
-def checkpoint_export(checkpoint: Checkpoint) -> dict:
+def checkpoint_export(checkpoint: Checkpoint) -> dict[str, Any]:
     """The JSON document an agency keeps to hold the partnership to this ledger head."""
     return {
         "format": CHECKPOINT_FORMAT,
