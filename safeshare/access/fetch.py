@@ -1,7 +1,7 @@
 """Fetch helpers: the object, or the same not-found whether missing or forbidden."""
 
 import uuid
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
 
@@ -9,6 +9,8 @@ from safeshare.access.actions import Action
 from safeshare.access.policy import require, visible
 from safeshare.core.errors import AccessAttempt, NotFound
 from safeshare.people.models import Person
+
+_M = TypeVar("_M", bound=Model)
 
 
 def requested(action: Action | None, model: type[Model], key: uuid.UUID | str) -> AccessAttempt:
@@ -25,12 +27,12 @@ def requested(action: Action | None, model: type[Model], key: uuid.UUID | str) -
 
 def get_visible(
     user: Any,
-    queryset: QuerySet,
+    queryset: QuerySet[_M],
     key: uuid.UUID | str,
     noun: str,
     *,
     action: Action | None = None,
-) -> Model:
+) -> _M:
     """The record with this key among those the user may see, else NotFound — identical for
     a malformed key, a missing record and one out of scope. Every `get_*_for` uses it.
 
@@ -54,6 +56,4 @@ def get_person_for(
 ) -> Person:
     """A person the user may see, else NotFound (identical for missing and out of scope);
     with `action`, one the user may also take that action on, else Forbidden."""
-    return get_visible(  # type: ignore[return-value]
-        user, Person.objects.all(), person_id, "person", action=action
-    )
+    return get_visible(user, Person.objects.all(), person_id, "person", action=action)

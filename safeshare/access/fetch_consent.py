@@ -15,7 +15,7 @@ def get_consent_for(
     queryset = Consent.objects.select_related(
         "child", "given_by", "agency", "recorded_by", "withdrawal"
     ).prefetch_related("recipient_agencies")
-    return get_visible(user, queryset, consent_id, "consent", action=action)  # type: ignore[return-value]
+    return get_visible(user, queryset, consent_id, "consent", action=action)
 
 
 def get_conflict_for(
@@ -25,7 +25,7 @@ def get_conflict_for(
     queryset = ConsentConflict.objects.select_related(
         "child", "consent__given_by", "refusal__given_by", "agency"
     )
-    return get_visible(user, queryset, conflict_id, "conflict", action=action)  # type: ignore[return-value]
+    return get_visible(user, queryset, conflict_id, "conflict", action=action)
 
 
 def get_capacity_assessment_for(
@@ -33,6 +33,4 @@ def get_capacity_assessment_for(
 ) -> CapacityAssessment:
     """A capacity assessment recorded by the user's own agency, else NotFound."""
     queryset = CapacityAssessment.objects.select_related("person", "child", "assessed_by")
-    return get_visible(  # type: ignore[return-value]
-        user, queryset, assessment_id, "capacity assessment", action=action
-    )
+    return get_visible(user, queryset, assessment_id, "capacity assessment", action=action)

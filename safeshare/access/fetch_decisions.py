@@ -15,7 +15,7 @@ def get_decision_for(
     queryset = Decision.objects.select_related(
         "subject", "agency", "decided_by", "supersedes", "consent_given_by"
     )
-    return get_visible(user, queryset, decision_id, "decision", action=action)  # type: ignore[return-value]
+    return get_visible(user, queryset, decision_id, "decision", action=action)
 
 
 def get_advice_request_for(
@@ -23,4 +23,4 @@ def get_advice_request_for(
 ) -> AdviceRequest:
     """An advice request the user asked or was asked, else NotFound."""
     queryset = AdviceRequest.objects.select_related("subject", "asked_by", "adviser", "agency")
-    return get_visible(user, queryset, advice_id, "advice request", action=action)  # type: ignore[return-value]
+    return get_visible(user, queryset, advice_id, "advice request", action=action)

@@ -13,7 +13,7 @@ from safeshare.exchange.models import InformationRequest, OnwardDisclosureReques
 def get_share_for(user: Any, share_id: uuid.UUID | str, *, action: Action | None = None) -> Share:
     """A share the user's agency sent, or one open to the user as a recipient now."""
     queryset = Share.objects.select_related("sender_agency", "subject", "decision", "sent_by")
-    return get_visible(user, queryset, share_id, "share", action=action)  # type: ignore[return-value]
+    return get_visible(user, queryset, share_id, "share", action=action)
 
 
 def get_request_for(
@@ -23,7 +23,7 @@ def get_request_for(
     queryset = InformationRequest.objects.select_related(
         "requesting_agency", "requested_agency", "subject", "requested_by", "identity_share"
     )
-    return get_visible(user, queryset, request_id, "request", action=action)  # type: ignore[return-value]
+    return get_visible(user, queryset, request_id, "request", action=action)
 
 
 def get_onward_request_for(
@@ -33,7 +33,7 @@ def get_onward_request_for(
     queryset = OnwardDisclosureRequest.objects.select_related(
         "share", "share__subject", "share__sender_agency", "requesting_agency", "proposed_recipient"
     )
-    return get_visible(user, queryset, onward_id, "onward disclosure request", action=action)  # type: ignore[return-value]
+    return get_visible(user, queryset, onward_id, "onward disclosure request", action=action)
 
 
 def get_referral_for(
@@ -41,7 +41,7 @@ def get_referral_for(
 ) -> Referral:
     """A referral the user's agency made, or received while its window is open."""
     queryset = Referral.objects.select_related("share", "share__subject", "front_door", "decision")
-    return get_visible(user, queryset, referral_id, "referral", action=action)  # type: ignore[return-value]
+    return get_visible(user, queryset, referral_id, "referral", action=action)
 
 
 def own_decision_or_error(user: Any, decision_id: uuid.UUID | str, *, field: str) -> Any:

@@ -10,8 +10,9 @@ registering an object rule (for `can`) and a scope rule (for `visible`) with
 """
 
 import dataclasses
+import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 
@@ -22,14 +23,17 @@ from safeshare.core import clock
 from safeshare.core.errors import AccessAttempt, Forbidden
 from safeshare.exchange.models import ShareRecipient
 
+_M = TypeVar("_M", bound=Model)
+
 ObjectRule = Callable[[User, Agency, Action, Any], bool]
-ScopeRule = Callable[[User, Agency, QuerySet], QuerySet]
+ScopeRule = Callable[[User, Agency, QuerySet[Any]], QuerySet[Any]]
 
-_OBJECT_RULES: dict[type[Model], ObjectRule] = {}
-_SCOPE_RULES: dict[type[Model], ScopeRule] = {}
+# Keyed by the kind of record: a model, or a target class that stands for one.
+_OBJECT_RULES: dict[type, ObjectRule] = {}
+_SCOPE_RULES: dict[type, ScopeRule] = {}
 
 
-def register(model: type[Model], *, can: ObjectRule, scope: ScopeRule) -> None:
+def register(model: type, *, can: ObjectRule, scope: ScopeRule) -> None:
     """Register the rules for one kind of record (called by access/rules/<app>.py)."""
     _OBJECT_RULES[model] = can
     _SCOPE_RULES[model] = scope
@@ -39,7 +43,8 @@ def active_agency(user: Any) -> Agency | None:
     """The agency the user acts for now, or None (anonymous, inactive, no membership)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
-    return user.agency
+    agency: Agency | None = user.agency
+    return agency
 
 
 def received_shares(user: User, agency: Agency) -> QuerySet[ShareRecipient]:
@@ -89,7 +94,7 @@ def attempt_on(action: Action | None, obj: Any) -> AccessAttempt:
     return AccessAttempt(action=name, object_kind=obj._meta.label_lower, object_id=str(obj.pk))
 
 
-def visible(user: Any, queryset: QuerySet) -> QuerySet:
+def visible(user: Any, queryset: QuerySet[_M]) -> QuerySet[_M]:
     """Scope a queryset of case records to what the user may see at all."""
     agency = active_agency(user)
     rule = _SCOPE_RULES.get(queryset.model)
@@ -100,7 +105,7 @@ def visible(user: Any, queryset: QuerySet) -> QuerySet:
     return rule(user, agency, queryset)
 
 
-def visible_people_worked_with(user: Any, queryset: QuerySet) -> QuerySet:
+def visible_people_worked_with(user: Any, queryset: QuerySet[_M]) -> QuerySet[_M]:
     """`visible` for a list of the agency's own people (caseload, not told): people the
     user's agency works or worked with, a subset of what `visible` allows.
 
@@ -116,7 +121,7 @@ def visible_people_worked_with(user: Any, queryset: QuerySet) -> QuerySet:
     return scope_people_worked_with(agency, queryset)
 
 
-def identity_fields_shown(user: Any, people: Any) -> dict:
+def identity_fields_shown(user: Any, people: Any) -> dict[uuid.UUID, frozenset[str]]:
     """For each person (by id), the identity fields (IdentityField values) the user may see:
     all for an agency working with them, only those its open shares carry for a recipient."""
     from safeshare.access.rules.people import identity_fields_shown as shown
@@ -124,7 +129,9 @@ def identity_fields_shown(user: Any, people: Any) -> dict:
     return shown(user, people)
 
 
-def visible_people_findable_by(user: Any, queryset: QuerySet, fields: frozenset[str]) -> QuerySet:
+def visible_people_findable_by(
+    user: Any, queryset: QuerySet[_M], fields: frozenset[str]
+) -> QuerySet[_M]:
     """`visible` for a search by identity fields: a person seen only through shares
     received is found only if those shares carry every field searched by."""
     from safeshare.access.rules.people import scope_people_findable_by

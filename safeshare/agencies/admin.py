@@ -11,7 +11,8 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from safeshare.agencies import services
@@ -19,6 +20,13 @@ from safeshare.agencies.models import Agency, Membership, Role, RoleGrant, User
 from safeshare.ui.admin_site import AdministratorModelAdmin
 
 SELF_CHANGE = "You cannot change your own agency, roles or membership."
+
+
+def _actor(request: HttpRequest) -> User:
+    """The administrator making the change (the admin site admits no one else)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
 
 
 @admin.register(Agency)
@@ -67,9 +75,9 @@ class UserAdmin(AdministratorModelAdmin, DjangoUserAdmin):
         ("Status", {"fields": ["is_active", "last_login", "date_joined"]}),
     ]
     readonly_fields = ["last_login", "date_joined"]
-    filter_horizontal: list[str] = []
+    filter_horizontal = ()
 
-    def get_queryset(self, request: HttpRequest):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         return super().get_queryset(request).select_related("membership__agency")
 
     @admin.display(description="agency")
@@ -99,7 +107,8 @@ class MembershipAdminForm(forms.ModelForm):
                 self.fields["user"].disabled = True
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         adding = self.instance._state.adding
         member = cleaned.get("user") if adding else self.instance.user
         if self.actor is not None and member is not None and member.pk == self.actor.pk:
@@ -118,21 +127,23 @@ class MembershipAdmin(AdministratorModelAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     raw_id_fields = ["user"]
 
-    def get_queryset(self, request: HttpRequest):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
         return super().get_queryset(request).select_related("user", "agency")
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm]:
         form_class = super().get_form(request, obj, change=change, **kwargs)
-        actor = request.user
+        actor = _actor(request)
 
-        class FormWithActor(form_class):  # type: ignore[valid-type, misc]
+        class FormWithActor(form_class):  # type: ignore[valid-type, misc]  # built at run time
             def __init__(self, *args: Any, **kw: Any) -> None:
                 super().__init__(*args, actor=actor, **kw)
 
         return FormWithActor
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return ["user", "agency", "job_title", "active", "roles"]
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("user", "agency", "job_title", "active", "roles")
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         """An administrator may look at their own membership but never change it."""
@@ -150,7 +161,7 @@ class MembershipAdmin(AdministratorModelAdmin):
         if change:
             current = Membership.objects.select_related("user", "agency").get(pk=obj.pk)
             services.membership_update(
-                actor=request.user,
+                actor=_actor(request),
                 membership=current,
                 agency=data["agency"],
                 roles=data["roles"],
@@ -159,14 +170,16 @@ class MembershipAdmin(AdministratorModelAdmin):
             )
         else:
             created = services.membership_create(
-                actor=request.user,
+                actor=_actor(request),
                 user=data["user"],
                 agency=data["agency"],
                 roles=data["roles"],
                 job_title=data["job_title"],
             )
             if not data["active"]:
-                services.membership_set_active(actor=request.user, membership=created, active=False)
+                services.membership_set_active(
+                    actor=_actor(request), membership=created, active=False
+                )
             obj.pk = created.pk
             obj._state.adding = False
 
@@ -181,7 +194,7 @@ class RoleGrantAdmin(AdministratorModelAdmin):
     list_display = ["membership", "role"]
     list_filter = ["role", "membership__agency"]
 
-    def get_queryset(self, request: HttpRequest):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RoleGrant]:
         return (
             super().get_queryset(request).select_related("membership__user", "membership__agency")
         )

@@ -1,12 +1,14 @@
 """Agencies API: who am I, and the partnership's signatories."""
 
 from datetime import date
+from typing import Any
 
 from ninja import Router, Schema
 
 from safeshare.access.actions import Action
 from safeshare.access.policy import can
 from safeshare.agencies.selectors import agency_list
+from safeshare.api.auth import AuthenticatedRequest
 from safeshare.core.errors import Forbidden
 
 router = Router(tags=["agencies"])
@@ -33,7 +35,7 @@ class AgencyOut(Schema):
 
 
 @router.get("/me", response=MeOut, operation_id="agencies_me")
-def agencies_me(request):
+def agencies_me(request: AuthenticatedRequest) -> dict[str, Any]:
     """The signed-in user, their agency and roles (read fresh on every request)."""
     user = request.auth
     agency = user.agency
@@ -47,7 +49,7 @@ def agencies_me(request):
 
 
 @router.get("", response=list[AgencyOut], operation_id="agencies_list")
-def agencies_list(request):
+def agencies_list(request: AuthenticatedRequest) -> list[dict[str, Any]]:
     """The signatory agencies (Protocol App. 5); no case content."""
     if not can(request.auth, Action.AGENCY_VIEW):
         raise Forbidden()

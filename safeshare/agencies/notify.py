@@ -26,9 +26,11 @@ a growing delay, up to `MAX_ATTEMPTS` attempts in all.
 import datetime
 import logging
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import partial
+from typing import TypeGuard
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -131,18 +133,20 @@ def agency_leads(agency: Agency) -> list[User]:
     return agency_staff(agency, roles=(Role.SAFEGUARDING_LEAD,))
 
 
-def _reachable(user: User | None) -> bool:
+def _reachable(user: User | None) -> TypeGuard[User]:
     return bool(user is not None and user.is_active and user.email)
 
 
-def queue(*, actor: User, agency: Agency, kind: NotificationKind, users: list, path: str) -> int:
+def queue(
+    *, actor: User, agency: Agency, kind: NotificationKind, users: Iterable[User | None], path: str
+) -> int:
     """Record one `notification.sent` entry per recipient now; queue the send for the commit.
 
     Returns the number of messages queued. Users without an email address are
     skipped (they see the item when they next sign in).
     """
     recipients: list[list[str | int]] = []
-    seen: set = set()
+    seen: set[uuid.UUID] = set()
     for user in users:
         if not _reachable(user) or user.pk in seen or user.pk == actor.pk:
             continue
@@ -187,7 +191,8 @@ def _enqueue(
 
 def retry_delay(attempt: int) -> datetime.timedelta:
     """How long after failed attempt number `attempt` (from 1) the next one runs."""
-    return FIRST_RETRY_DELAY * RETRY_BACKOFF ** (attempt - 1)
+    factor: int = RETRY_BACKOFF ** (attempt - 1)
+    return FIRST_RETRY_DELAY * factor
 
 
 @task()

@@ -17,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeshare.agencies.models import Agency, Membership, Role, RoleGrant, User
 from safeshare.ledger.kinds import EntryKind
-from safeshare.ledger.services import actor_ref_for, ledger_append
+from safeshare.ledger.services import EntryRefs, actor_ref_for, ledger_append
 
 SIGN_IN_ACTOR = "system:sign_in"
 
@@ -93,7 +93,7 @@ def membership_set_roles(
 
 def _apply_roles(*, actor: User, membership: Membership, wanted: set[str]) -> None:
     current = {grant.role: grant for grant in membership.role_grants.all()}
-    common = {
+    common: EntryRefs = {
         "actor_ref": actor_ref_for(actor),
         "agency_ref": _agency_ref(membership.agency),
         "subject_ref": user_ref(membership.user),
@@ -192,7 +192,7 @@ def user_sign_in_failure_record(
     Each failure is recorded (issue #3 item 3); the ledger holds the user's
     reference only, never the username typed or the address it came from.
     """
-    common = {
+    common: EntryRefs = {
         "actor_ref": SIGN_IN_ACTOR,
         "agency_ref": _agency_ref(user.agency),
         "subject_ref": user_ref(user),
@@ -291,7 +291,7 @@ def administrator_bootstrap(*, username: str, email: str, password: str, agency:
             code="administrator_exists",
         )
     user = User(username=username, email=email)
-    errors: dict[str, list] = {}
+    errors: dict[str, list[str]] = {}
     try:
         user.full_clean(exclude=["password"])
     except ValidationError as error:
@@ -306,7 +306,7 @@ def administrator_bootstrap(*, username: str, email: str, password: str, agency:
     user.save()
     membership = Membership.objects.create(user=user, agency=agency)
     RoleGrant.objects.create(membership=membership, role=Role.ADMINISTRATOR)
-    common = {
+    common: EntryRefs = {
         "actor_ref": BOOTSTRAP_ACTOR,
         "agency_ref": _agency_ref(agency),
         "subject_ref": user_ref(user),

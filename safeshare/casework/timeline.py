@@ -55,7 +55,7 @@ class Event:
     date_only: bool = False
 
 
-GIVERS = {
+GIVERS: dict[str, str] = {
     GiverRole.CHILD: "the child or young person",
     GiverRole.PARENTAL_RESPONSIBILITY: "a person with parental responsibility",
 }
@@ -127,7 +127,8 @@ def _decision_events(user: Any, person: Person) -> list[Event]:
         label = f"Decision: {decision.get_outcome_display().lower()}"
         if decision.consent_state == ConsentState.GIVEN and decision.consent_id:
             label += ", relying on consent"
-        if decision.superseded_by_pk:
+        # Annotated by decisions.selectors.decision_list_for_person.
+        if getattr(decision, "superseded_by_pk", None):
             label += " (corrected by a later decision)"
         events.append(
             Event(

@@ -25,6 +25,8 @@ query value, a page's form field, a service called from the command line):
 import re
 from typing import Any
 
+from django.db.models import Choices
+
 from safeshare.core.errors import Errors, add_error
 
 TEXT_MAX = 5000
@@ -91,7 +93,9 @@ def clean_text(
     return text
 
 
-def clean_choice(value: Any, choices: type, *, field: str, label: str, errors: Errors) -> str:
+def clean_choice(
+    value: Any, choices: type[Choices], *, field: str, label: str, errors: Errors
+) -> str:
     """A code from a closed list (a TextChoices class), else "" and an error."""
     if value not in choices.values:
         add_error(errors, field, f"Choose {label} from the list.", "choice_unknown")

@@ -32,7 +32,7 @@ from django.core.paginator import InvalidPage, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
-from ninja import Field, Schema
+from ninja import Field
 from ninja.pagination import LimitOffsetPagination
 
 PAGE_SIZE = 50
@@ -66,7 +66,7 @@ class BadPage(Exception):
 class Paged:
     """One page of a list: its rows, where it sits in the list, and links to the others."""
 
-    rows: list
+    rows: list[Any]
     number: int
     last: int
     count: int
@@ -135,7 +135,7 @@ def _href(path: str, query: QueryDict, param: str, number: int, anchor: str) -> 
     return f"{path}{'?' if encoded else ''}{encoded}{'#' if anchor else ''}{anchor}"
 
 
-def _require_total_order(queryset: QuerySet) -> None:
+def _require_total_order(queryset: QuerySet[Any]) -> None:
     if queryset.query.is_empty():  # `.none()`: nothing to order
         return
     ordering = list(queryset.query.order_by)
@@ -161,7 +161,7 @@ def _require_declared(request: HttpRequest, param: str) -> None:
 
 def paginate(
     request: HttpRequest,
-    queryset: QuerySet,
+    queryset: QuerySet[Any],
     *,
     param: str = "page",
     anchor: str = "",
@@ -219,11 +219,11 @@ def answers_bad_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 class Rows:
     """An API list: the rows in a total order, and how to show one of them."""
 
-    queryset: QuerySet
+    queryset: QuerySet[Any]
     each: Callable[[Any], Any]
 
 
-class PageIn(Schema):
+class PageIn(LimitOffsetPagination.Input):
     """Which part of an API list to return (the query parameters of every paged list)."""
 
     limit: int = Field(

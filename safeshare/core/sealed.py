@@ -109,7 +109,8 @@ class SealedText:
             value = getattr(value, name)
             if value is None:
                 return None
-        return value
+        subject: SealingSubject = value
+        return subject
 
     def open_for(self, row: Any, subject: SealingSubject | None) -> str | ErasedText | None:
         """Open the text with a subject the caller already holds (no relation is read)."""

@@ -72,14 +72,14 @@ def _value(instance: models.Model, name: str) -> Any:
         field = instance._meta.get_field(name)
     except Exception as error:  # FieldDoesNotExist: a lookup across a relation
         raise Unsupported(name) from error
-    if not getattr(field, "concrete", False) or field.many_to_many:
-        raise Unsupported(name)
+    if not isinstance(field, models.Field) or not field.concrete or field.many_to_many:
+        raise Unsupported(name)  # a reverse relation, or no column of this row
     return getattr(instance, field.attname)
 
 
 def _operand(instance: models.Model, value: Any) -> Any:
     if isinstance(value, F):
-        return _value(instance, value.name)
+        return _value(instance, value.name)  # type: ignore[attr-defined]  # django-stubs omit F.name
     if hasattr(value, "resolve_expression"):
         raise Unsupported(repr(value))
     if isinstance(value, models.Model):
@@ -128,14 +128,19 @@ def evaluate(condition: Q, instance: models.Model) -> bool | None:
     return result
 
 
-def _check_constraints(instance: models.Model, exclude: set[str]) -> dict[str, list]:
-    errors: dict[str, list] = {}
+def _check_constraints(
+    instance: models.Model, exclude: set[str]
+) -> dict[str, list[ValidationError]]:
+    errors: dict[str, list[ValidationError]] = {}
     model = type(instance)
     for constraint in model._meta.constraints:
         if not isinstance(constraint, models.CheckConstraint):
             continue  # uniqueness: the database's own constraint
+        condition = constraint.condition
         try:
-            passed = evaluate(constraint.condition, instance) is not False
+            if not isinstance(condition, Q):
+                raise Unsupported(repr(condition))  # an expression: the database answers
+            passed = evaluate(condition, instance) is not False
         except Unsupported:
             try:
                 constraint.validate(model, instance, exclude=exclude)
@@ -160,11 +165,11 @@ def validate_new(instance: models.Model, *, exclude: Iterable[str] = ()) -> None
     """
     excluded = set(exclude)
     for field in instance._meta.concrete_fields:
-        if field.is_relation and field.is_cached(instance):
+        if isinstance(field, models.ForeignObject) and field.is_cached(instance):
             related = field.get_cached_value(instance)
             if related is not None and not related._state.adding:
                 excluded.add(field.name)  # loaded from the database: it exists
-    errors: dict[str, list] = {}
+    errors: dict[str, list[ValidationError]] = {}
     try:
         instance.clean_fields(exclude=excluded)
     except ValidationError as error:
@@ -173,7 +178,7 @@ def validate_new(instance: models.Model, *, exclude: Iterable[str] = ()) -> None
         instance.clean()
     except ValidationError as error:
         errors = error.update_error_dict(errors)
-    for field, messages in _check_constraints(instance, set(exclude)).items():
-        errors.setdefault(field, []).extend(messages)
+    for name, messages in _check_constraints(instance, set(exclude)).items():
+        errors.setdefault(name, []).extend(messages)
     if errors:
         raise ValidationError(errors)

@@ -4,7 +4,10 @@ Whoever may use the admin site may read the ledger (entries carry pseudonymous
 references, no case content); the site itself decides who that is.
 """
 
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import Model
 from django.http import HttpRequest
 
 from .models import Checkpoint, Entry
@@ -16,19 +19,19 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self.admin_site.has_permission(request)
 
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return self.admin_site.has_permission(request)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def get_actions(self, request: HttpRequest):
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         return {}
 
 
@@ -46,7 +49,7 @@ class EntryAdmin(ReadOnlyAdmin):
     list_filter = ["kind"]
     search_fields = ["=subject_ref", "=actor_ref", "=agency_ref", "=hash"]
     ordering = ["-seq"]
-    fields = [
+    fields = readonly_fields = (
         "seq",
         "recorded_at",
         "kind",
@@ -57,8 +60,7 @@ class EntryAdmin(ReadOnlyAdmin):
         "canonical_text",
         "prev_hash",
         "hash",
-    ]
-    readonly_fields = fields
+    )
 
     @admin.display(description="hash")
     def short_hash(self, entry: Entry) -> str:
@@ -73,7 +75,7 @@ class EntryAdmin(ReadOnlyAdmin):
 class CheckpointAdmin(ReadOnlyAdmin):
     list_display = ["seq", "created_at", "head_hash", "public_key_id", "actor_ref"]
     ordering = ["-seq", "-id"]
-    fields = [
+    fields = readonly_fields = (
         "seq",
         "head_hash",
         "created_at",
@@ -81,5 +83,4 @@ class CheckpointAdmin(ReadOnlyAdmin):
         "signature",
         "public_key_id",
         "public_key",
-    ]
-    readonly_fields = fields
+    )

@@ -16,11 +16,13 @@ from ninja import Body, Field, Query, Router, Schema, Status
 
 from safeshare.access.actions import Action
 from safeshare.access.policy import require
+from safeshare.api.auth import AuthenticatedRequest
 from safeshare.core.errors import NotFound
 from safeshare.ui.problems import Problem, problem_response
 
 from . import selectors
 from .kinds import EntryKind
+from .models import Checkpoint, Entry
 from .services import actor_ref_for, checkpoint_export, checkpoint_write
 from .verify import verify_chain
 
@@ -107,7 +109,7 @@ def _signing_key_missing() -> HttpResponse:
     return problem_response(503, SIGNING_KEY_MISSING, kind="signing-key-not-configured")
 
 
-def _checkpoint_out(checkpoint) -> dict[str, Any]:
+def _checkpoint_out(checkpoint: Checkpoint) -> dict[str, Any]:
     return {
         "id": checkpoint.pk,
         "seq": checkpoint.seq,
@@ -119,7 +121,7 @@ def _checkpoint_out(checkpoint) -> dict[str, Any]:
 
 
 @router.get("/head", response=HeadOut, operation_id="ledger_head")
-def ledger_head(request):
+def ledger_head(request: AuthenticatedRequest) -> dict[str, Any]:
     """The last entry of the chain and how many entries there are."""
     require(request.auth, Action.LEDGER_READ)
     head = selectors.ledger_head()
@@ -127,7 +129,7 @@ def ledger_head(request):
 
 
 @router.get("/entries", response=EntryPageOut, operation_id="ledger_entries")
-def ledger_entries(request, filters: Query[EntriesIn]):
+def ledger_entries(request: AuthenticatedRequest, filters: Query[EntriesIn]) -> dict[str, Any]:
     """A page of entries in chain order; follow ``next_after_seq`` for the next page."""
     require(request.auth, Action.LEDGER_READ)
     if filters.kind is not None and filters.kind not in EntryKind.values:
@@ -143,7 +145,7 @@ def ledger_entries(request, filters: Query[EntriesIn]):
 
 
 @router.get("/entries/{seq}", response=EntryOut, operation_id="ledger_entry")
-def ledger_entry(request, seq: int):
+def ledger_entry(request: AuthenticatedRequest, seq: int) -> Entry:
     """One entry, by its sequence number."""
     require(request.auth, Action.LEDGER_READ)
     entry = selectors.entry_get(seq=seq)
@@ -153,7 +155,9 @@ def ledger_entry(request, seq: int):
 
 
 @router.post("/verify", response={200: VerifyOut, 503: Problem}, operation_id="ledger_verify")
-def ledger_verify(request, payload: Body[VerifyIn | None] = None):
+def ledger_verify(
+    request: AuthenticatedRequest, payload: Body[VerifyIn | None] = None
+) -> dict[str, Any] | HttpResponse:
     """Re-compute the hash chain; with a kept checkpoint, also hold the ledger to it.
 
     Reads only. ``bad_seq`` names the first bad entry; ``reason`` says what is
@@ -175,7 +179,9 @@ def ledger_verify(request, payload: Body[VerifyIn | None] = None):
 
 
 @router.get("/checkpoints", response=list[CheckpointOut], operation_id="ledger_checkpoints_list")
-def ledger_checkpoints_list(request, filters: Query[CheckpointsIn]):
+def ledger_checkpoints_list(
+    request: AuthenticatedRequest, filters: Query[CheckpointsIn]
+) -> list[dict[str, Any]]:
     """The latest signed checkpoints, newest first."""
     require(request.auth, Action.LEDGER_READ)
     return [_checkpoint_out(c) for c in selectors.checkpoint_list(limit=filters.limit)]
@@ -186,7 +192,7 @@ def ledger_checkpoints_list(request, filters: Query[CheckpointsIn]):
     response={201: CheckpointOut, 503: Problem},
     operation_id="ledger_checkpoint_write",
 )
-def ledger_checkpoint_write(request):
+def ledger_checkpoint_write(request: AuthenticatedRequest) -> Status[dict[str, Any]] | HttpResponse:
     """Sign the ledger's head now; a ``ledger.checkpoint`` entry records it."""
     require(request.auth, Action.LEDGER_CHECKPOINT)
     try:
@@ -201,7 +207,7 @@ def ledger_checkpoint_write(request):
     response=CheckpointDocument,
     operation_id="ledger_checkpoint_export",
 )
-def ledger_checkpoint_export(request, checkpoint_id: int):
+def ledger_checkpoint_export(request: AuthenticatedRequest, checkpoint_id: int) -> dict[str, Any]:
     """The checkpoint as the JSON document agencies keep (``ledger verify --checkpoint``)."""
     require(request.auth, Action.LEDGER_READ)
     checkpoint = selectors.checkpoint_get(checkpoint_id=checkpoint_id)

@@ -22,7 +22,7 @@ import datetime
 import hashlib
 import json
 from json.encoder import encode_basestring
-from typing import Any
+from typing import Any, NoReturn
 
 GENESIS_HASH = "0" * 64
 MAX_SAFE_INTEGER = 2**53 - 1
@@ -37,7 +37,7 @@ class NotCanonicalJSON(ValueError):
     """A payload holds a value outside the ledger's JSON subset."""
 
 
-def _refuse_float(text: str):
+def _refuse_float(text: str) -> NoReturn:
     raise NotCanonicalJSON("float")
 
 
@@ -128,8 +128,8 @@ def entry_record(
     agency_ref: str | None,
     kind: str,
     subject_ref: str | None,
-    payload: dict,
-) -> dict:
+    payload: dict[str, Any],
+) -> dict[str, Any]:
     """The fields an entry's hash covers, as the dict that is encoded."""
     return {
         "actor_ref": actor_ref,
@@ -142,7 +142,7 @@ def entry_record(
     }
 
 
-def canonical_bytes(record: dict) -> bytes:
+def canonical_bytes(record: dict[str, Any]) -> bytes:
     return encode_json(record).encode("utf-8")
 
 

@@ -1,13 +1,21 @@
 """System checks for what the ledger relies on in configuration."""
 
+from collections.abc import Sequence
+from typing import Any
+
+from django.apps import AppConfig
 from django.core import checks
 from django.db import connections
 
 
 @checks.register(checks.Tags.database)
-def sqlite_writers_serialise(app_configs=None, databases=None, **kwargs):
+def sqlite_writers_serialise(
+    app_configs: Sequence[AppConfig] | None = None,
+    databases: Sequence[str] | None = None,
+    **kwargs: Any,
+) -> list[checks.CheckMessage]:
     """On SQLite, appends serialise only if every transaction begins IMMEDIATE."""
-    errors = []
+    errors: list[checks.CheckMessage] = []
     for alias in databases or []:
         connection = connections[alias]
         mode = connection.settings_dict.get("OPTIONS", {}).get("transaction_mode")

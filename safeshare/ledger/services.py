@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import datetime
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 try:
     import psycopg
 except ImportError:  # SQLite-only installs
-    psycopg = None
+    psycopg = None  # type: ignore[assignment]  # read only when the database is PostgreSQL
 
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from safeshare.core import clock
 from safeshare.core.errors import AccessAttempt, LedgerUnavailable, is_database_unavailable
@@ -34,6 +35,8 @@ from .kinds import EntryKind
 from .models import Checkpoint, Entry
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from safeshare.agencies.models import User
 
 logger = logging.getLogger(__name__)
@@ -44,7 +47,10 @@ LEDGER_LOCK_KEY = 0x5AFE_1ED6
 ACTOR_PREFIXES = ("user:", "system:")
 
 _KINDS = frozenset(EntryKind.values)
+# What _write stores: kind, actor, agency, subject, payload and its canonical text.
+_Fields = tuple[str, str, str | None, str | None, dict[str, Any], str]
 _TABLE = Entry._meta.db_table
+_FIELD_NAMES = tuple(field.attname for field in Entry._meta.concrete_fields)
 _COLUMNS = (
     "seq, recorded_at, actor_ref, agency_ref, kind, subject_ref, payload, "
     "canonical, prev_hash, hash"
@@ -60,8 +66,19 @@ _POSTGRES_INSERT = (
 )
 
 
-def actor_ref_for(user: User) -> str:
-    """The ledger's reference to a signed-in member of staff: ``user:<uuid>``."""
+class EntryRefs(TypedDict):
+    """The references several entries of one write share (``ledger_append(**refs)``)."""
+
+    actor_ref: str
+    agency_ref: str | None
+    subject_ref: str | None
+
+
+def actor_ref_for(user: User | AnonymousUser | None) -> str:
+    """The ledger's reference to a signed-in member of staff: ``user:<uuid>``.
+
+    Anyone else (no user, the anonymous user, an unsaved one) is a ValueError.
+    """
     if user is None or not getattr(user, "pk", None):
         raise ValueError("actor_ref_for needs a saved user")
     return f"user:{user.pk}"
@@ -105,7 +122,7 @@ def ledger_append(
     actor_ref: str,
     agency_ref: str | None,
     subject_ref: str | None,
-    payload: dict,
+    payload: dict[str, Any],
 ) -> Entry:
     """Append one entry to the hash chain, inside the caller's transaction.
 
@@ -185,7 +202,7 @@ def _refused(error: DatabaseError, *, kind: str) -> LedgerUnavailable:
     return LedgerUnavailable(retryable=False)
 
 
-def _write(connection, fields: tuple, *, own_transaction: bool) -> Entry:
+def _write(connection: BaseDatabaseWrapper, fields: _Fields, *, own_transaction: bool) -> Entry:
     """Read the head, chain the entry to it and insert it, on the driver's cursor.
 
     With ``own_transaction`` the transaction is begun and committed here:
@@ -244,7 +261,7 @@ def _write(connection, fields: tuple, *, own_transaction: bool) -> Entry:
         finally:
             cursor.close()
     values = (seq, recorded_at, actor_ref, agency_ref, kind, subject_ref, payload, canonical)
-    return Entry.from_db(connection.alias, None, (*values, prev_hash, entry_hash))
+    return Entry.from_db(connection.alias, _FIELD_NAMES, (*values, prev_hash, entry_hash))
 
 
 @transaction.atomic
@@ -323,7 +340,7 @@ def checkpoint_write(*, actor_ref: str) -> Checkpoint:
 CHECKPOINT_FORMAT = "safeshare-ledger-checkpoint/1"
 
 
-def checkpoint_export(checkpoint: Checkpoint) -> dict:
+def checkpoint_export(checkpoint: Checkpoint) -> dict[str, Any]:
     """The JSON document an agency keeps to hold the partnership to this ledger head."""
     return {
         "format": CHECKPOINT_FORMAT,

@@ -7,6 +7,7 @@ that must empty the ledger tables.
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from unittest import mock
 
 from django.db import connections, transaction
 from django.db.backends.base.operations import BaseDatabaseOperations
@@ -50,14 +51,11 @@ def flush_clears_ledger() -> Iterator[None]:
     """Let Django's flush (the end of every transactional test) empty the ledger."""
     original = BaseDatabaseOperations.execute_sql_flush
 
-    def execute_sql_flush(self, sql_list):
+    def execute_sql_flush(self: BaseDatabaseOperations, sql_list: list[str]) -> None:
         if not any(table in sql for sql in sql_list for table in LEDGER_TABLES):
             return original(self, sql_list)
         with append_only_suspended(using=self.connection.alias):
             return original(self, sql_list)
 
-    BaseDatabaseOperations.execute_sql_flush = execute_sql_flush
-    try:
+    with mock.patch.object(BaseDatabaseOperations, "execute_sql_flush", execute_sql_flush):
         yield
-    finally:
-        BaseDatabaseOperations.execute_sql_flush = original

@@ -22,15 +22,20 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from . import signing
 from .canonical import GENESIS_HASH, encode_json, entry_canonical, format_time
 from .models import Checkpoint, Entry
 
 Progress = Callable[[int, int], None]
+# A ledger row as the driver returns it: values of any type, since a tampered row
+# may hold anything.
+Row = tuple[Any, ...]
 
 CHUNK_SIZE = 5000
 _TABLE = Entry._meta.db_table
@@ -91,7 +96,7 @@ def trusted_key_ids_from_settings() -> set[str]:
 
 def verify_chain(
     *,
-    checkpoint: dict | None = None,
+    checkpoint: dict[str, Any] | None = None,
     progress: Progress | None = None,
     trusted_key_ids: Iterable[str] | None = None,
     chunk_size: int = CHUNK_SIZE,
@@ -133,7 +138,7 @@ def verify_chain(
     )
 
 
-def _check_exported(document: dict, trusted: set[str]) -> tuple[int, str, str]:
+def _check_exported(document: dict[str, Any], trusted: set[str]) -> tuple[int, str, str]:
     if not isinstance(document, dict) or not _CHECKPOINT_KEYS <= document.keys():
         missing = sorted(_CHECKPOINT_KEYS - set(document)) if isinstance(document, dict) else []
         raise _Broken(None, f"the checkpoint file is not a ledger checkpoint (missing {missing})")
@@ -209,7 +214,7 @@ def _full_sql(vendor: str) -> str:
     return "SELECT " + _FULL_COLUMNS.format(recorded_at=_RECORDED_AT_SQL[vendor])
 
 
-def _rows(using: str, chunk_size: int) -> Iterator[list[tuple]]:
+def _rows(using: str, chunk_size: int) -> Iterator[list[Row]]:
     """Batches of (seq, recorded_at, actor, agency, kind, subject, payload, canonical,
     prev_hash, hash, columns_match) in ``seq`` order, streamed by one query.
 
@@ -246,7 +251,9 @@ def _rows(using: str, chunk_size: int) -> Iterator[list[tuple]]:
         yield batch
 
 
-def _stream_binary(connection, sql: str, after: int, chunk_size: int, last: list[int]):
+def _stream_binary(
+    connection: BaseDatabaseWrapper, sql: str, after: int, chunk_size: int, last: list[int]
+) -> Iterator[list[Row]]:
     """PostgreSQL: a server-side cursor in binary format (raw bytea, no hex round trip)."""
     with connection.wrap_database_errors:
         cursor = connection.connection.cursor(name="ledger_verify", binary=True)
@@ -259,7 +266,9 @@ def _stream_binary(connection, sql: str, after: int, chunk_size: int, last: list
             cursor.close()
 
 
-def _stream(connection, sql: str, after: int, chunk_size: int, last: list[int]):
+def _stream(
+    connection: BaseDatabaseWrapper, sql: str, after: int, chunk_size: int, last: list[int]
+) -> Iterator[list[Row]]:
     """Fetch ``sql`` in batches through a server-side cursor where the database has them."""
     cursor = connection.chunked_cursor()
     try:
@@ -271,12 +280,13 @@ def _stream(connection, sql: str, after: int, chunk_size: int, last: list[int]):
         cursor.close()
 
 
-def _full_row(using: str, seq: int) -> tuple:
+def _full_row(using: str, seq: int) -> Row:
     connection = connections[using]
     sql = _full_sql(connection.vendor) + f" FROM {_TABLE} WHERE seq = %s"
     with connection.cursor() as cursor:
         cursor.execute(sql, [seq])
-        return cursor.fetchone()
+        row: Row = cursor.fetchone()  # the entry was just streamed; the ledger keeps it
+        return row
 
 
 def _walk(
@@ -324,7 +334,7 @@ def _walk(
                         # Another spelling of the same JSON, or a real change: decide exactly.
                         if actor is None:
                             row = _full_row(using, seq)
-                        if not _columns_match(*row[:8]):
+                        if not _columns_match(row):
                             raise _Broken(seq, _describe_column_change(row))
                 if prev != expected_prev:
                     raise _Broken(
@@ -356,19 +366,18 @@ def _walk(
         raise
 
 
-def _columns_match(seq, recorded_at, actor, agency, kind, subject, payload, canonical) -> bool:
+def _columns_match(row: Row) -> bool:
     """Exactly: do the columns re-encode to the hashed bytes?"""
+    seq, recorded_at, actor, agency, kind, subject, payload, canonical = row[:8]
     try:
         payload_text = encode_json(json.loads(payload))
-        return (
-            entry_canonical(seq, recorded_at, actor, agency, kind, subject, payload_text)
-            == canonical
-        )
+        rebuilt = entry_canonical(seq, recorded_at, actor, agency, kind, subject, payload_text)
     except (TypeError, ValueError):
         return False
+    return bool(rebuilt == canonical)
 
 
-def _describe_column_change(row: tuple) -> str:
+def _describe_column_change(row: Row) -> str:
     seq, recorded_at, actor, agency, kind, subject, payload, canonical = row[:8]
     try:
         hashed = json.loads(bytes(canonical))

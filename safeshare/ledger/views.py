@@ -26,6 +26,7 @@ from safeshare.ui.query import accepts_query
 
 from . import selectors
 from .kinds import EntryKind
+from .models import Checkpoint
 from .services import actor_ref_for, checkpoint_export, checkpoint_write
 from .verify import verify_chain
 
@@ -197,7 +198,7 @@ def checkpoints(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _checkpoint(request: HttpRequest, checkpoint_id: int):
+def _checkpoint(request: HttpRequest, checkpoint_id: int) -> Checkpoint:
     require(request.user, Action.LEDGER_READ)
     checkpoint = selectors.checkpoint_get(checkpoint_id=checkpoint_id)
     if checkpoint is None:

@@ -1,5 +1,7 @@
 """Rules for agencies as objects: creating a person on behalf of one's own agency."""
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from safeshare.access.actions import Action
@@ -14,7 +16,7 @@ def can_agency(user: User, agency: Agency, action: Action, obj: Agency) -> bool:
     return False
 
 
-def scope_agencies(user: User, agency: Agency, queryset: QuerySet) -> QuerySet:
+def scope_agencies(user: User, agency: Agency, queryset: QuerySet[Any]) -> QuerySet[Any]:
     # Agencies are configuration, not case content; listing them is AGENCY_VIEW.
     return queryset
 

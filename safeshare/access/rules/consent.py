@@ -11,6 +11,7 @@ contact (6.2) is the agency's own record about a person it works with.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -124,25 +125,25 @@ def can_notice_view(user: User, agency: Agency, action: Action, notice: PrivacyN
     )
 
 
-def _own(user: User, agency: Agency, queryset: QuerySet) -> QuerySet:
+def _own(user: User, agency: Agency, queryset: QuerySet[Any]) -> QuerySet[Any]:
     return queryset.filter(agency=agency)
 
 
-def _no_scope(user: User, agency: Agency, queryset: QuerySet) -> QuerySet:
+def _no_scope(user: User, agency: Agency, queryset: QuerySet[Any]) -> QuerySet[Any]:
     return queryset.none()
 
 
-def scope_uses(user: User, agency: Agency, queryset: QuerySet) -> QuerySet:
+def scope_uses(user: User, agency: Agency, queryset: QuerySet[Any]) -> QuerySet[Any]:
     from django.db.models import Q
 
     return queryset.filter(Q(recipient__agency=agency) | Q(recipient__share__sender_agency=agency))
 
 
-register(ConsentTarget, can=can_record, scope=_no_scope)  # type: ignore[arg-type]
-register(NoticeTarget, can=can_notice, scope=_no_scope)  # type: ignore[arg-type]
+register(ConsentTarget, can=can_record, scope=_no_scope)
+register(NoticeTarget, can=can_notice, scope=_no_scope)
 register(Consent, can=can_consent, scope=_own)
 register(CapacityAssessment, can=can_capacity, scope=_own)
 register(ConsentConflict, can=can_conflict, scope=_own)
-register(ContinuedUseTarget, can=can_continued_use, scope=_no_scope)  # type: ignore[arg-type]
+register(ContinuedUseTarget, can=can_continued_use, scope=_no_scope)
 register(ContinuedUse, can=can_use_view, scope=scope_uses)
 register(PrivacyNotice, can=can_notice_view, scope=_own)

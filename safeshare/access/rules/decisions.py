@@ -12,6 +12,7 @@ partnership officer chooses the pack in force.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -69,7 +70,7 @@ def can_decision(user: User, agency: Agency, action: Action, decision: Decision)
     return False
 
 
-def scope_decisions(user: User, agency: Agency, queryset: QuerySet) -> QuerySet:
+def scope_decisions(user: User, agency: Agency, queryset: QuerySet[Any]) -> QuerySet[Any]:
     return queryset.filter(agency=agency)
 
 
@@ -93,7 +94,7 @@ def can_advice(user: User, agency: Agency, action: Action, advice: AdviceRequest
     return False
 
 
-def scope_advice(user: User, agency: Agency, queryset: QuerySet) -> QuerySet:
+def scope_advice(user: User, agency: Agency, queryset: QuerySet[Any]) -> QuerySet[Any]:
     return queryset.filter(Q(asked_by=user) | Q(adviser=user), agency=agency)
 
 
@@ -106,11 +107,11 @@ def can_ask(user: User, agency: Agency, action: Action, target: AdviceTarget) ->
     return _own_child(user, target.subject)
 
 
-def _no_scope(user: User, agency: Agency, queryset: QuerySet) -> QuerySet:
+def _no_scope(user: User, agency: Agency, queryset: QuerySet[Any]) -> QuerySet[Any]:
     return queryset.none()
 
 
 register(Decision, can=can_decision, scope=scope_decisions)
 register(AdviceRequest, can=can_advice, scope=scope_advice)
-register(DecisionTarget, can=can_record, scope=_no_scope)  # type: ignore[arg-type]
-register(AdviceTarget, can=can_ask, scope=_no_scope)  # type: ignore[arg-type]
+register(DecisionTarget, can=can_record, scope=_no_scope)
+register(AdviceTarget, can=can_ask, scope=_no_scope)

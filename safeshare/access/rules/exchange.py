@@ -10,6 +10,7 @@ protection officers read only (DESIGN roles table).
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -79,7 +80,7 @@ def can_share(user: User, agency: Agency, action: Action, share: Share) -> bool:
     return action in {Action.SHARE_ACKNOWLEDGE, Action.ONWARD_REQUEST} and _acts(user)
 
 
-def scope_shares(user: User, agency: Agency, queryset: QuerySet) -> QuerySet:
+def scope_shares(user: User, agency: Agency, queryset: QuerySet[Any]) -> QuerySet[Any]:
     received = received_shares(user, agency).filter(share=OuterRef("pk"))
     return queryset.filter(Q(sender_agency=agency) | Exists(received))
 
@@ -99,7 +100,7 @@ def can_request(user: User, agency: Agency, action: Action, request: Information
     return False
 
 
-def scope_requests(user: User, agency: Agency, queryset: QuerySet) -> QuerySet:
+def scope_requests(user: User, agency: Agency, queryset: QuerySet[Any]) -> QuerySet[Any]:
     return queryset.filter(Q(requesting_agency=agency) | Q(requested_agency=agency))
 
 
@@ -114,7 +115,7 @@ def can_onward(user: User, agency: Agency, action: Action, onward: OnwardDisclos
     return action == Action.ONWARD_ANSWER and source and _acts(user)
 
 
-def scope_onward(user: User, agency: Agency, queryset: QuerySet) -> QuerySet:
+def scope_onward(user: User, agency: Agency, queryset: QuerySet[Any]) -> QuerySet[Any]:
     return queryset.filter(Q(share__sender_agency=agency) | Q(requesting_agency=agency))
 
 
@@ -125,7 +126,7 @@ def can_referral(user: User, agency: Agency, action: Action, referral: Referral)
     return can_share(user, agency, Action.SHARE_VIEW, referral.share)
 
 
-def scope_referrals(user: User, agency: Agency, queryset: QuerySet) -> QuerySet:
+def scope_referrals(user: User, agency: Agency, queryset: QuerySet[Any]) -> QuerySet[Any]:
     received = received_shares(user, agency).filter(share=OuterRef("share"))
     return queryset.filter(Q(share__sender_agency=agency) | Exists(received))
 
@@ -159,7 +160,7 @@ def can_refer(user: User, agency: Agency, action: Action, target: ReferralTarget
     return _own_child(user, target.subject)
 
 
-def _no_scope(user: User, agency: Agency, queryset: QuerySet) -> QuerySet:
+def _no_scope(user: User, agency: Agency, queryset: QuerySet[Any]) -> QuerySet[Any]:
     return queryset.none()
 
 
@@ -167,6 +168,6 @@ register(Share, can=can_share, scope=scope_shares)
 register(InformationRequest, can=can_request, scope=scope_requests)
 register(OnwardDisclosureRequest, can=can_onward, scope=scope_onward)
 register(Referral, can=can_referral, scope=scope_referrals)
-register(RequestTarget, can=can_raise, scope=_no_scope)  # type: ignore[arg-type]
-register(ShareSource, can=can_send, scope=_no_scope)  # type: ignore[arg-type]
-register(ReferralTarget, can=can_refer, scope=_no_scope)  # type: ignore[arg-type]
+register(RequestTarget, can=can_raise, scope=_no_scope)
+register(ShareSource, can=can_send, scope=_no_scope)
+register(ReferralTarget, can=can_refer, scope=_no_scope)

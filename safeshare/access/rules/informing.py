@@ -7,6 +7,7 @@ the outcome; recipients, whatever their role, never see these records.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -54,15 +55,15 @@ def can_view(user: User, agency: Agency, action: Action, notification: SubjectNo
     return notification.share.sender_agency_id == agency.id
 
 
-def scope_notifications(user: User, agency: Agency, queryset: QuerySet) -> QuerySet:
+def scope_notifications(user: User, agency: Agency, queryset: QuerySet[Any]) -> QuerySet[Any]:
     if not may_inform(user):
         return queryset.none()
     return queryset.filter(share__sender_agency=agency)
 
 
-def _no_scope(user: User, agency: Agency, queryset: QuerySet) -> QuerySet:
+def _no_scope(user: User, agency: Agency, queryset: QuerySet[Any]) -> QuerySet[Any]:
     return queryset.none()
 
 
 register(SubjectNotification, can=can_view, scope=scope_notifications)
-register(SubjectTarget, can=can_record, scope=_no_scope)  # type: ignore[arg-type]
+register(SubjectTarget, can=can_record, scope=_no_scope)

@@ -1,5 +1,6 @@
 """Rules for data subjects (DESIGN: access; Protocol App. 2 Q6 need to know)."""
 
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
@@ -14,7 +15,7 @@ from safeshare.people.models import IdentityField, Involvement, Person
 
 ALL_IDENTITY_FIELDS = frozenset(IdentityField.values)
 NO_IDENTITY_FIELDS: frozenset[str] = frozenset()
-_CARRIES = {
+_CARRIES: dict[str, str] = {
     IdentityField.NAME: "share__carries_name",
     IdentityField.DATE_OF_BIRTH: "share__carries_date_of_birth",
     IdentityField.NHS_NUMBER: "share__carries_nhs_number",
@@ -39,18 +40,18 @@ def can_person(user: User, agency: Agency, action: Action, person: Person) -> bo
     return bool(user.roles & allowed)
 
 
-def scope_people_worked_with(agency: Agency, queryset: QuerySet) -> QuerySet:
+def scope_people_worked_with(agency: Agency, queryset: QuerySet[Any]) -> QuerySet[Any]:
     own = Involvement.objects.filter(agency=agency, person=OuterRef("pk"))
     return queryset.filter(Exists(own))
 
 
-def scope_people(user: User, agency: Agency, queryset: QuerySet) -> QuerySet:
+def scope_people(user: User, agency: Agency, queryset: QuerySet[Any]) -> QuerySet[Any]:
     own = Involvement.objects.filter(agency=agency, person=OuterRef("pk"))
     received = received_shares(user, agency).filter(share__subject=OuterRef("pk"))
     return queryset.filter(Exists(own) | Exists(received))
 
 
-def identity_fields_shown(user: Any, people: Iterable[Person]) -> dict:
+def identity_fields_shown(user: Any, people: Iterable[Person]) -> dict[uuid.UUID, frozenset[str]]:
     """For each person (by id), the identity fields the user may see (IdentityField values).
 
     All of them where the user's agency works or worked with the person; where it only
@@ -76,8 +77,8 @@ def identity_fields_shown(user: Any, people: Iterable[Person]) -> dict:
 
 
 def scope_people_findable_by(
-    user: User, agency: Agency, queryset: QuerySet, fields: frozenset[str]
-) -> QuerySet:
+    user: User, agency: Agency, queryset: QuerySet[Any], fields: frozenset[str]
+) -> QuerySet[Any]:
     """People the user may find by these identity fields: those the agency works with,
     and those of shares received that carry every one of the fields, so a search by a
     field never confirms a person whose shares withheld it."""

@@ -5,9 +5,10 @@ in the shell history and the process list).
 """
 
 import sys
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from safeshare.agencies.models import Agency
 from safeshare.agencies.services import administrator_bootstrap
@@ -16,12 +17,12 @@ from safeshare.agencies.services import administrator_bootstrap
 class Command(BaseCommand):
     help = "Create the first administrator (refused once one exists). Password on stdin."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
         parser.add_argument("--email", required=True)
         parser.add_argument("--agency", required=True, help="The agency's code.")
 
-    def handle(self, *args, username: str, email: str, agency: str, **options):
+    def handle(self, *args: Any, username: str, email: str, agency: str, **options: Any) -> None:
         found = Agency.objects.filter(code=agency).first()
         if found is None:
             raise CommandError(f"agency: no agency has the code {agency!r}.")

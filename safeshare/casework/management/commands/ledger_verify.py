@@ -13,8 +13,9 @@ The command is casework's because the record checks it runs are other apps'
 import json
 import time
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
 from safeshare.casework.integrity import RECORD_CHECKS
 from safeshare.ledger import signing
@@ -27,7 +28,7 @@ class ProgressBar:
 
     WIDTH = 30
 
-    def __init__(self, stream, label: str = "verifying"):
+    def __init__(self, stream: OutputWrapper, label: str = "verifying") -> None:
         self.stream = stream
         self.label = label
         self.last_draw = 0.0
@@ -55,7 +56,7 @@ class ProgressBar:
 class Command(BaseCommand):
     help = "Re-compute the ledger's hash chain and check it against signed checkpoints."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--checkpoint",
             metavar="FILE",
@@ -75,8 +76,14 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, checkpoint=None, public_key=None, no_progress=False, records=False, **options
-    ):
+        self,
+        *args: Any,
+        checkpoint: str | None = None,
+        public_key: str | None = None,
+        no_progress: bool = False,
+        records: bool = False,
+        **options: Any,
+    ) -> None:
         document = _read_json(checkpoint) if checkpoint else None
         trusted = None
         if public_key:
@@ -121,7 +128,8 @@ class Command(BaseCommand):
         return failed
 
 
-def _read_json(path: str) -> dict:
+def _read_json(path: str) -> Any:
+    """The file's JSON, whatever it holds: verify_chain judges its shape."""
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as error:

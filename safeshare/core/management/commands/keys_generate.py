@@ -5,12 +5,14 @@ Used by `make demo`; production keys come from the deployment's secret store.
 
 import base64
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
 def _write_private(path: Path, data: bytes) -> None:
@@ -23,12 +25,12 @@ def _write_private(path: Path, data: bytes) -> None:
 class Command(BaseCommand):
     help = "Generate the key-encryption key and the ledger signing key files."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--if-missing", action="store_true", help="Leave existing key files untouched."
         )
 
-    def handle(self, *args, if_missing: bool, **options):
+    def handle(self, *args: Any, if_missing: bool, **options: Any) -> None:
         kek_file = settings.SAFESHARE_KEK_FILE
         signing_file = settings.SAFESHARE_LEDGER_SIGNING_KEY_FILE
         if not kek_file or not signing_file:
@@ -36,7 +38,7 @@ class Command(BaseCommand):
                 "Set SAFESHARE_KEK_FILE and SAFESHARE_LEDGER_SIGNING_KEY_FILE "
                 "to the paths to write."
             )
-        targets = {
+        targets: dict[Path, Callable[[], bytes]] = {
             Path(kek_file): lambda: base64.b64encode(os.urandom(32)) + b"\n",
             Path(signing_file): lambda: Ed25519PrivateKey.generate().private_bytes(
                 serialization.Encoding.PEM,

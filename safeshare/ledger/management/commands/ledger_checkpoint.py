@@ -7,9 +7,10 @@ file, so a later rewrite or truncation of the log is detectable (issue #3 item 5
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from safeshare.ledger.services import checkpoint_export, checkpoint_write, system_actor_ref
 
@@ -17,12 +18,12 @@ from safeshare.ledger.services import checkpoint_export, checkpoint_write, syste
 class Command(BaseCommand):
     help = "Write a signed checkpoint of the ledger's head; optionally export it as JSON."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--export", metavar="FILE", help="Write the checkpoint as JSON for agencies to keep."
         )
 
-    def handle(self, *args, export=None, **options):
+    def handle(self, *args: Any, export: str | None = None, **options: Any) -> None:
         try:
             checkpoint = checkpoint_write(actor_ref=system_actor_ref("ledger_checkpoint"))
         except ImproperlyConfigured as error:
