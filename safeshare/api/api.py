@@ -26,6 +26,7 @@ from safeshare.api.problems import (
     unexpected_problem,
 )
 from safeshare.api.tokens import router as tokens_router
+from safeshare.casework.api import router as casework_router
 from safeshare.consent.api import router as consent_router
 from safeshare.core.errors import NotFound, PreconditionRequired, VersionConflict
 from safeshare.decisions.api import advice_router, packs_router
@@ -128,9 +129,10 @@ api.add_router("/v1/decisions", decisions_router)
 api.add_router("/v1/advice", advice_router)
 api.add_router("/v1/packs", packs_router)
 api.add_router("/v1/subject-notifications", subject_notifications_router)
-# The specific path before the consent router's /{consent_id}.
+# The specific path before the consent router's /{consent_id}; the withdrawal after it.
 api.add_router("/v1/consents", continued_use_router)
 api.add_router("/v1/consents", consent_router)
+api.add_router("/v1/consents", casework_router)
 
 
 @api.exception_handler(SchemaValidationError)

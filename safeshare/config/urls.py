@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from safeshare.api.api import api
+from safeshare.casework import urls as casework_urls
 from safeshare.consent import urls as consent_urls
 from safeshare.exchange import urls_consent
 
@@ -12,8 +13,17 @@ urlpatterns = [
     path("decisions/", include("safeshare.decisions.urls")),
     path("exchange/", include("safeshare.exchange.urls")),
     path("people/", include("safeshare.people.urls")),
-    # The consent pages, and the recipient's continued-use page whose code is exchange's.
-    path("consent/", include((urls_consent.urlpatterns + consent_urls.urlpatterns, "consent"))),
+    # The consent pages, with the recipient's continued-use page (exchange's code) before
+    # them and the withdrawal page (casework's) after them, in the consent namespace.
+    path(
+        "consent/",
+        include(
+            (
+                urls_consent.urlpatterns + consent_urls.urlpatterns + casework_urls.urlpatterns,
+                "consent",
+            )
+        ),
+    ),
     path("", include("safeshare.web.urls")),
 ]
 

@@ -218,12 +218,12 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def _in_force(child: Person, agency: Agency) -> set[uuid.UUID]:
+def in_force_ids(child: Person, agency: Agency) -> set[uuid.UUID]:
     """The ids of each person's record about the child in force now (one query)."""
     return {c.pk for c in validity.records_in_force(child, agency, clock.now())}
 
 
-def _consent_out(consent: Consent, child: Person, in_force: set[uuid.UUID]) -> dict:
+def consent_out(consent: Consent, child: Person, in_force: set[uuid.UUID]) -> dict:
     withdrawal = getattr(consent, "withdrawal", None)
     return {
         "id": consent.pk,
@@ -391,7 +391,7 @@ def consent_record(request, payload: ConsentIn):
     )
     return Status(
         201,
-        _consent_out(get_consent_for(user, consent.pk), child, _in_force(child, consent.agency)),
+        consent_out(get_consent_for(user, consent.pk), child, in_force_ids(child, consent.agency)),
     )
 
 
@@ -437,8 +437,8 @@ def consent_list(request, child_id: str):
     """Every consent and refusal about a child your agency recorded, newest first."""
     child = get_person_for(request.auth, child_id)
     consents = list(selectors.consents_for_child(request.auth, child))
-    in_force = _in_force(child, consents[0].agency) if consents else set()
-    return [_consent_out(c, child, in_force) for c in consents]
+    in_force = in_force_ids(child, consents[0].agency) if consents else set()
+    return [consent_out(c, child, in_force) for c in consents]
 
 
 # ---------------------------------------------------------------------------
@@ -525,7 +525,7 @@ def consent_get(request, consent_id: str):
     """A consent or refusal your agency recorded, with any withdrawal."""
     consent = get_consent_for(request.auth, consent_id)
     require(request.auth, Action.CONSENT_VIEW, consent)
-    return _consent_out(consent, consent.child, _in_force(consent.child, consent.agency))
+    return consent_out(consent, consent.child, in_force_ids(consent.child, consent.agency))
 
 
 @router.get(
@@ -546,18 +546,3 @@ def consent_fhir(request, consent_id: str):
     consent = get_consent_for(request.auth, consent_id)
     require(request.auth, Action.CONSENT_VIEW, consent)
     return HttpResponse(fhir.consent_fhir_json(consent), content_type=fhir.FHIR_JSON)
-
-
-@router.post(
-    "/{consent_id}/withdrawal", response={201: ConsentOut}, operation_id="consent_withdraw"
-)
-def consent_withdraw(request, consent_id: str, payload: WithdrawalIn):
-    """Record that consent was withdrawn: no new share may rely on it, and each agency that
-    received information under it is told (App. 2 Q4)."""
-    user = request.auth
-    consent = get_consent_for(user, consent_id)
-    services.consent_withdraw(actor=user, consent=consent, **payload.dict())
-    withdrawn = get_consent_for(user, consent.pk)
-    return Status(
-        201, _consent_out(withdrawn, consent.child, _in_force(consent.child, consent.agency))
-    )

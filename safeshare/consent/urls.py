@@ -12,5 +12,4 @@ urlpatterns = [
     path("people/<str:person_id>/notice/new/", views.notice_new, name="notice_new"),
     path("not-told/", views.without_notice, name="without_notice"),
     path("<str:consent_id>/", views.consent_detail, name="detail"),
-    path("<str:consent_id>/withdraw/", views.consent_withdraw_page, name="withdraw"),
 ]

@@ -25,7 +25,6 @@ from safeshare.consent.forms import (
     ConsentForm,
     GuidanceForm,
     NoticeForm,
-    WithdrawForm,
 )
 from safeshare.consent.models import (
     ConsentDecision,
@@ -47,7 +46,6 @@ from safeshare.consent.services import (
     capacity_assess,
     conflict_guide,
     consent_record,
-    consent_withdraw,
     notice_record,
 )
 from safeshare.consent.status import statuses
@@ -119,7 +117,7 @@ def _chosen(options: list, key: str | None) -> Any:
     return next((o for o in options if str(o.pk) == key), None)
 
 
-def _submit(request: HttpRequest, form: Any, write: Callable[[dict], str]) -> tuple[Any, int]:
+def submit_form(request: HttpRequest, form: Any, write: Callable[[dict], str]) -> tuple[Any, int]:
     """Run a posted form through its service: `write` takes the answers and returns where
     to go next. Gives the redirect, or None and the status to show the form with (the
     service's errors beside their fields)."""
@@ -143,7 +141,9 @@ def consent_new(request: HttpRequest, person_id: str) -> HttpResponse:
     if decision not in ConsentDecision.values:
         form = ConsentDecisionForm(request.POST if request.method == "POST" else None)
         path = reverse("consent:new", kwargs={"person_id": child.pk})
-        done, status = _submit(request, form, lambda data: f"{path}?decision={data['decision']}")
+        done, status = submit_form(
+            request, form, lambda data: f"{path}?decision={data['decision']}"
+        )
         if done:
             return done
         context = {"child": child, "identity": identity, "form": form, "decision": ""}
@@ -195,7 +195,7 @@ def consent_new(request: HttpRequest, person_id: str) -> HttpResponse:
         )
         return reverse("consent:detail", kwargs={"consent_id": consent.pk})
 
-    done, status = _submit(request, form, write)
+    done, status = submit_form(request, form, write)
     if done:
         return done
     context = {"child": child, "identity": identity, "form": form, "decision": decision}
@@ -224,18 +224,18 @@ def capacity_new(request: HttpRequest, person_id: str) -> HttpResponse:
         )
         return reverse("people:detail", kwargs={"person_id": child.pk})
 
-    done, status = _submit(request, form, write)
+    done, status = submit_form(request, form, write)
     if done:
         return done
     context = {"child": child, "identity": read_identity(child), "form": form}
     return render(request, "consent/capacity_new.html", context, status=status)
 
 
-# --- a consent's own page, and its withdrawal (items 3 and 4) ------------------------------
+# --- a consent's own page (item 3) ---------------------------------------------------------
 
 
-def _consent_page(request: HttpRequest, consent_id: str) -> dict:
-    """What the consent page and the withdrawal page both show about a record."""
+def consent_page_context(request: HttpRequest, consent_id: str) -> dict:
+    """What the consent page and the withdrawal page (casework) both show about a record."""
     consent = get_consent_for(request.user, consent_id)
     require(request.user, Action.CONSENT_VIEW, consent)
     child = consent.child
@@ -278,33 +278,7 @@ def _labels(choices: type, codes: list[str]) -> list[str]:
 @require_GET
 def consent_detail(request: HttpRequest, consent_id: str) -> HttpResponse:
     """A consent or refusal: who, when, how, its scope, where it stands and any conflict."""
-    return render(request, "consent/detail.html", _consent_page(request, consent_id))
-
-
-@require_http_methods(["GET", "POST"])
-def consent_withdraw_page(request: HttpRequest, consent_id: str) -> HttpResponse:
-    """Record that consent was withdrawn: no new share may rely on it from then, and each
-    agency that received information under it is told (App. 2 Q4)."""
-    context = _consent_page(request, consent_id)
-    consent = context["consent"]
-    require(request.user, Action.CONSENT_WITHDRAW, consent)
-    form = WithdrawForm(request.POST if request.method == "POST" else None)
-
-    def write(data: dict) -> str:
-        consent_withdraw(
-            actor=request.user,
-            consent=consent,
-            withdrawn_at=data["withdrawn_at"],
-            method=data["method"],
-            reasons=data["reasons"],
-        )
-        return reverse("consent:detail", kwargs={"consent_id": consent.pk})
-
-    done, status = _submit(request, form, write)
-    if done:
-        return done
-    context["form"] = form
-    return render(request, "consent/withdraw.html", context, status=status)
+    return render(request, "consent/detail.html", consent_page_context(request, consent_id))
 
 
 # --- a disagreement and the safeguarding lead's guidance (item 2) --------------------------
@@ -331,7 +305,7 @@ def conflict_detail(request: HttpRequest, conflict_id: str) -> HttpResponse:
         )
         return reverse("consent:conflict", kwargs={"conflict_id": conflict.pk})
 
-    done, status = _submit(request, form, write)
+    done, status = submit_form(request, form, write)
     if done:
         return done
     child = conflict.child
@@ -380,7 +354,7 @@ def notice_new(request: HttpRequest, person_id: str) -> HttpResponse:
         )
         return reverse("people:detail", kwargs={"person_id": person.pk})
 
-    done, status = _submit(request, form, write)
+    done, status = submit_form(request, form, write)
     if done:
         return done
     notices = list(notices_for(request.user, person))
