@@ -5,7 +5,7 @@ the reply."""
 from ninja import Router, Status
 
 from safeshare.access.fetch_consent import get_consent_for
-from safeshare.consent import services
+from safeshare.casework.withdrawal import consent_withdraw_and_tell
 from safeshare.consent.api import ConsentOut, WithdrawalIn, consent_out, in_force_ids
 
 router = Router(tags=["consent"])
@@ -19,7 +19,7 @@ def consent_withdraw(request, consent_id: str, payload: WithdrawalIn):
     received information under it is told (App. 2 Q4)."""
     user = request.auth
     consent = get_consent_for(user, consent_id)
-    services.consent_withdraw(actor=user, consent=consent, **payload.dict())
+    consent_withdraw_and_tell(actor=user, consent=consent, **payload.dict())
     withdrawn = get_consent_for(user, consent.pk)
     return Status(
         201, consent_out(withdrawn, consent.child, in_force_ids(consent.child, consent.agency))

@@ -8,8 +8,8 @@ from django.views.decorators.http import require_http_methods
 
 from safeshare.access.actions import Action
 from safeshare.access.policy import require
+from safeshare.casework.withdrawal import consent_withdraw_and_tell
 from safeshare.consent.forms import WithdrawForm
-from safeshare.consent.services import consent_withdraw
 from safeshare.consent.views import consent_page_context, submit_form
 
 
@@ -23,7 +23,7 @@ def consent_withdraw_page(request: HttpRequest, consent_id: str) -> HttpResponse
     form = WithdrawForm(request.POST if request.method == "POST" else None)
 
     def write(data: dict) -> str:
-        consent_withdraw(
+        consent_withdraw_and_tell(
             actor=request.user,
             consent=consent,
             withdrawn_at=data["withdrawn_at"],

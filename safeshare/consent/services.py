@@ -24,7 +24,7 @@ from safeshare.access.policy import can
 from safeshare.access.rules.consent import ConsentTarget, NoticeTarget
 from safeshare.agencies import notify
 from safeshare.agencies.models import Agency, AgencyType, User
-from safeshare.consent import signals, validity
+from safeshare.consent import validity
 from safeshare.consent.models import (
     CapacityAssessment,
     CapacityConclusion,
@@ -617,9 +617,9 @@ def consent_withdraw(
     method: str,
     reasons: str = "",
 ) -> ConsentWithdrawal:
-    """Record that consent was withdrawn (item 4). From then no new share may rely on it;
-    each agency that received information under it is told (no personal data in the
-    email) and sees the withdrawal on the share."""
+    """Record that consent was withdrawn (item 4). From then no new share may rely on it.
+    It tells no one: `casework.withdrawal.consent_withdraw_and_tell` calls this and then
+    tells each agency that received information under it."""
     if not can(actor, Action.CONSENT_WITHDRAW, consent):
         raise Forbidden("You cannot record a withdrawal of this consent.")
     now = clock.now()
@@ -678,9 +678,6 @@ def consent_withdraw(
             "method": method,
         },
     )
-    # Agencies that received information under it are told, in this transaction, by the
-    # app that holds the shares (exchange), which this app does not import.
-    signals.consent_withdrawn.send(sender=Consent, withdrawal=withdrawal, actor=actor)
     return withdrawal
 
 

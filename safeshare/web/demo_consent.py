@@ -32,6 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safeshare.agencies.models import Agency, AgencyType, User
+from safeshare.casework.withdrawal import consent_withdraw_and_tell
 from safeshare.consent import services
 from safeshare.consent.models import (
     CapacityAssessment,
@@ -621,7 +622,7 @@ def _share_then_withdrawal(loader: _Loader) -> None:
         )
     withdrawn = loader.at(4, hour=16)
     with _clock_at(withdrawn + datetime.timedelta(minutes=20)):
-        services.consent_withdraw(
+        consent_withdraw_and_tell(
             actor=teacher,
             consent=consent,
             withdrawn_at=withdrawn,

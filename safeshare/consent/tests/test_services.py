@@ -29,7 +29,6 @@ from safeshare.decisions import services as decisions
 from safeshare.decisions.tests.helpers import IDENTIFYING
 from safeshare.exchange import services as exchange
 from safeshare.exchange.models import ContinuedUse, ItemCategory, ShareKind
-from safeshare.exchange.selectors import withdrawal_for_share
 from safeshare.exchange.tests.helpers import item
 from safeshare.exchange.tests.test_notify import smtp, with_email  # noqa: F401
 from safeshare.ledger.models import Entry
@@ -510,51 +509,6 @@ def test_another_agencys_consent_or_a_refusal_cannot_be_relied_on(author, trust)
 
 
 # --- withdrawal -----------------------------------------------------------------------------
-
-
-def test_withdrawal_blocks_later_shares_and_tells_earlier_recipients(
-    author,
-    trust,
-    smtp,  # noqa: F811 - the SMTP server fixture, imported above
-    django_capture_on_commit_callbacks,
-):
-    child = person_for(author)
-    consent = record_consent(author, child, parent_of(author, child))
-    decision = decide_with_consent(author, child, consent, [trust])
-    with_email(staff(Role.PRACTITIONER, agency=trust), "p@trust.test")
-    first = share_under(author, decision, trust)
-    smtp.messages.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        withdrawal = services.consent_withdraw(
-            actor=author,
-            consent=consent,
-            withdrawn_at=clock.now(),
-            method="verbal",
-            reasons="The family no longer want the trust involved",
-        )
-    assert Entry.objects.filter(kind="consent.withdrawn").get().payload["withdrawal"] == str(
-        withdrawal.pk
-    )
-    told = Entry.objects.filter(kind="consent.withdrawal_notified").get()
-    assert told.payload["shares"] == [str(first.pk)]
-    assert told.payload["recipients"] == [str(trust.pk)]
-    assert [m["to"] for m in smtp.messages] == [["p@trust.test"]]
-    body = smtp.messages[0]["data"]
-    assert "withdrawn" in body and f"/exchange/shares/{first.pk}/" in body
-    for secret in ("Person", "Given", "Family", "no longer want", trust.name):
-        assert secret not in body
-    assert withdrawal_for_share(first) == withdrawal
-    with pytest.raises(ValidationError) as excinfo:
-        share_under(author, decision, trust)
-    assert [e.code for e in excinfo.value.error_dict["decision_id"]] == ["consent_withdrawn"]
-    errors = refused(
-        services.consent_withdraw,
-        actor=author,
-        consent=consent,
-        withdrawn_at=clock.now(),
-        method="verbal",
-    )
-    assert errors == {"consent_id": ["already_withdrawn"]}
 
 
 @pytest.mark.parametrize(
