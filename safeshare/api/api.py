@@ -27,12 +27,12 @@ from safeshare.api.problems import (
 )
 from safeshare.api.tokens import router as tokens_router
 from safeshare.casework.api import router as casework_router
+from safeshare.casework.continued_use.api import router as continued_use_router
 from safeshare.consent.api import router as consent_router
 from safeshare.core.errors import NotFound, PreconditionRequired, VersionConflict
 from safeshare.decisions.api import advice_router, packs_router
 from safeshare.decisions.api import router as decisions_router
 from safeshare.exchange.api import referrals_router, requests_router, shares_router
-from safeshare.exchange.api_consent import router as continued_use_router
 from safeshare.exchange.api_subject import router as subject_notifications_router
 from safeshare.ledger.api import router as ledger_router
 from safeshare.people.api import router as people_router

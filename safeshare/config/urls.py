@@ -3,8 +3,14 @@ from django.urls import include, path
 
 from safeshare.api.api import api
 from safeshare.casework import urls as casework_urls
+from safeshare.casework.continued_use import urls as continued_use_urls
 from safeshare.consent import urls as consent_urls
-from safeshare.exchange import urls_consent
+
+# The consent namespace, in the order its pages have always been matched: the recipient's
+# continued-use page, consent's own pages, then the withdrawal page (casework's both).
+CONSENT_PAGES = (
+    continued_use_urls.urlpatterns + consent_urls.urlpatterns + casework_urls.urlpatterns
+)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -13,17 +19,7 @@ urlpatterns = [
     path("decisions/", include("safeshare.decisions.urls")),
     path("exchange/", include("safeshare.exchange.urls")),
     path("people/", include("safeshare.people.urls")),
-    # The consent pages, with the recipient's continued-use page (exchange's code) before
-    # them and the withdrawal page (casework's) after them, in the consent namespace.
-    path(
-        "consent/",
-        include(
-            (
-                urls_consent.urlpatterns + consent_urls.urlpatterns + casework_urls.urlpatterns,
-                "consent",
-            )
-        ),
-    ),
+    path("consent/", include((CONSENT_PAGES, "consent"))),
     path("", include("safeshare.web.urls")),
 ]
 

@@ -38,7 +38,7 @@ from safeshare.core.paging import answers_bad_page, paginate
 from safeshare.decisions.flow import flow_start
 from safeshare.exchange import answering, forms, integrity, selectors, services
 from safeshare.exchange.models import ViewChannel
-from safeshare.exchange.selectors_consent import share_consent
+from safeshare.exchange.selectors_continued_use import share_consent
 from safeshare.exchange.services.referrals import CONSENT_REASONS
 from safeshare.people.identity import read_identity
 from safeshare.people.models import IdentityField

@@ -11,9 +11,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from safeshare.access.fetch_exchange import get_share_for
+from safeshare.casework.continued_use.forms import ContinuedUseForm
 from safeshare.core.errors import Forbidden
-from safeshare.exchange.forms_consent import ContinuedUseForm
-from safeshare.exchange.selectors_consent import continued_use_recipient, share_consent
+from safeshare.exchange.selectors_continued_use import continued_use_recipient, share_consent
 from safeshare.exchange.services import continued_use_record
 
 

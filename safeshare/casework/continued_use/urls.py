@@ -5,12 +5,12 @@ operation beside the consent API."""
 
 from django.urls import path
 
-from safeshare.exchange import views_consent
+from safeshare.casework.continued_use import views
 
 urlpatterns = [
     path(
         "share/<str:share_id>/continued-use/",
-        views_consent.continued_use,
+        views.continued_use,
         name="continued_use",
     ),
 ]
