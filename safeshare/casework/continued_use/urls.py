@@ -1,6 +1,6 @@
 """The recipient's decision on continued use, served among the consent pages
 (`/consent/share/<id>/continued-use/`, name `consent:continued_use`): `config/urls.py`
-adds these patterns to the consent namespace, as `api.py` mounts the continued-use
+adds these patterns to the consent namespace, as `api/api.py` mounts the continued-use
 operation beside the consent API."""
 
 from django.urls import path
