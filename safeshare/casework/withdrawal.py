@@ -12,7 +12,7 @@ from django.db import transaction
 
 from safeshare.agencies.models import User
 from safeshare.consent.models import Consent, ConsentWithdrawal
-from safeshare.consent.services import consent_withdraw
+from safeshare.consent.services.withdrawals import consent_withdraw
 from safeshare.exchange.services import tell_recipients_of_withdrawal
 
 

@@ -23,7 +23,7 @@ from safeshare.access.fetch_consent import get_conflict_for, get_consent_for
 from safeshare.access.policy import require, visible
 from safeshare.access.rules.consent import ConsentTarget, NoticeTarget
 from safeshare.agencies.models import Agency, AgencyType
-from safeshare.consent import fhir, selectors, services, validity
+from safeshare.consent import fhir, selectors, validity
 from safeshare.consent.models import (
     CapacityAssessment,
     CapacityConclusion,
@@ -39,6 +39,7 @@ from safeshare.consent.models import (
     RecipientPurpose,
     SharingPurpose,
 )
+from safeshare.consent.services import capacity, conflicts, consents, notices
 from safeshare.core import clock
 from safeshare.core.errors import Errors, add_error, raise_if
 from safeshare.core.paging import LimitOffset, Rows
@@ -381,7 +382,7 @@ def consent_record(request, payload: ConsentIn):
     fields = payload.dict(
         exclude={"child_id", "given_by_id", "capacity_assessment_id", "recipient_agencies"}
     )
-    consent = services.consent_record(
+    consent = consents.consent_record(
         actor=user,
         child=child,
         given_by=given_by,
@@ -408,7 +409,7 @@ def consent_capacity_assess(request, payload: CapacityIn):
         require(user, Action.CAPACITY_ASSESS, ConsentTarget(child=child))
     person = _person(user, errors, "person_id", payload.person_id)
     raise_if(errors)
-    assessment = services.capacity_assess(
+    assessment = capacity.capacity_assess(
         actor=user,
         child=child,
         person=person,
@@ -470,7 +471,7 @@ def consent_conflict_guide(request, conflict_id: str, payload: GuidanceIn):
     """A safeguarding lead's guidance on a disagreement, and its outcome (App. 2 Q4)."""
     user = request.auth
     conflict = get_conflict_for(user, conflict_id)
-    services.conflict_guide(actor=user, conflict=conflict, **payload.dict())
+    conflicts.conflict_guide(actor=user, conflict=conflict, **payload.dict())
     return Status(201, _conflict_out(get_conflict_for(user, conflict.pk), guided=True))
 
 
@@ -490,7 +491,7 @@ def consent_notice_record(request, payload: NoticeIn):
         require(user, Action.NOTICE_RECORD, NoticeTarget(person=person))
     told_to = _person(user, errors, "told_to_id", payload.told_to_id)
     raise_if(errors)
-    notice = services.notice_record(
+    notice = notices.notice_record(
         actor=user, person=person, told_on=payload.told_on, method=payload.method, told_to=told_to
     )
     return Status(201, _notice_out(notice))

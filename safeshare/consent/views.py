@@ -42,12 +42,10 @@ from safeshare.consent.selectors import (
     people_without_notice,
     sealed,
 )
-from safeshare.consent.services import (
-    capacity_assess,
-    conflict_guide,
-    consent_record,
-    notice_record,
-)
+from safeshare.consent.services.capacity import capacity_assess
+from safeshare.consent.services.conflicts import conflict_guide
+from safeshare.consent.services.consents import consent_record
+from safeshare.consent.services.notices import notice_record
 from safeshare.consent.status import statuses
 from safeshare.core import clock
 from safeshare.core.errors import Forbidden, NotFound

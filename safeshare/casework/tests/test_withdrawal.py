@@ -8,7 +8,7 @@ from safeshare.access.tests.helpers import person_for
 from safeshare.agencies.models import AgencyType, Role
 from safeshare.agencies.tests.factories import AgencyFactory, staff
 from safeshare.casework.withdrawal import consent_withdraw_and_tell
-from safeshare.consent import services
+from safeshare.consent.services.withdrawals import consent_withdraw
 from safeshare.consent.tests.helpers import parent_of, record_consent
 from safeshare.consent.tests.test_services import decide_with_consent, refused, share_under
 from safeshare.core import clock
@@ -87,9 +87,7 @@ def test_the_consent_service_alone_tells_no_one(
     share_under(author, decision, trust)
     smtp.messages.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.consent_withdraw(
-            actor=author, consent=consent, withdrawn_at=clock.now(), method="verbal"
-        )
+        consent_withdraw(actor=author, consent=consent, withdrawn_at=clock.now(), method="verbal")
     assert Entry.objects.filter(kind="consent.withdrawn").exists()
     assert not Entry.objects.filter(kind="consent.withdrawal_notified").exists()
     assert smtp.messages == []
