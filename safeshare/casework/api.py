@@ -6,7 +6,8 @@ from ninja import Router, Status
 
 from safeshare.access.fetch_consent import get_consent_for
 from safeshare.casework.withdrawal import consent_withdraw_and_tell
-from safeshare.consent.api import ConsentOut, WithdrawalIn, consent_out, in_force_ids
+from safeshare.consent.api.schemas import ConsentOut, WithdrawalIn
+from safeshare.consent.api.shaping import consent_out, in_force_ids
 
 router = Router(tags=["consent"])
 
