@@ -10,7 +10,8 @@ from safeshare.access.actions import Action
 from safeshare.access.policy import require
 from safeshare.casework.withdrawal import consent_withdraw_and_tell
 from safeshare.consent.forms import WithdrawForm
-from safeshare.consent.views import consent_page_context, submit_form
+from safeshare.consent.views.consents import consent_page_context
+from safeshare.consent.views.posting import submit_form
 
 
 @require_http_methods(["GET", "POST"])

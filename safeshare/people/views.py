@@ -16,7 +16,7 @@ from safeshare.access.rules.decisions import DecisionTarget
 from safeshare.access.rules.exchange import ReferralTarget
 from safeshare.access.rules.roles import CASE_ROLES
 from safeshare.consent.timeline import person_timeline
-from safeshare.consent.views import person_section as consent_section
+from safeshare.consent.views.consents import person_section as consent_section
 from safeshare.core.errors import Forbidden
 from safeshare.core.paging import answers_bad_page, paginate
 from safeshare.people import selectors, services
