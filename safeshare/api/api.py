@@ -16,14 +16,18 @@ from safeshare.api import idempotency
 from safeshare.api.auth import API_AUTH
 from safeshare.api.body import BodyRefused, JsonBodyParser, refuse_undeclared_query
 from safeshare.api.tokens import router as tokens_router
-from safeshare.consent.api import router as consent_router
+from safeshare.casework.api import router as casework_router
+from safeshare.casework.continued_use.api import router as continued_use_router
+from safeshare.consent.api.capacity import router as consent_capacity_router
+from safeshare.consent.api.conflicts import router as consent_conflicts_router
+from safeshare.consent.api.consents import router as consent_router
+from safeshare.consent.api.notices import router as consent_notices_router
 from safeshare.core.errors import NotFound, PreconditionRequired, VersionConflict
 from safeshare.decisions.api import advice_router, packs_router
 from safeshare.decisions.api import router as decisions_router
 from safeshare.exchange.api.referrals import router as referrals_router
 from safeshare.exchange.api.requests import router as requests_router
 from safeshare.exchange.api.shares import router as shares_router
-from safeshare.exchange.api_consent import router as continued_use_router
 from safeshare.informing.api import router as subject_notifications_router
 from safeshare.ledger.api import router as ledger_router
 from safeshare.people.api import router as people_router
@@ -130,9 +134,13 @@ api.add_router("/v1/decisions", decisions_router)
 api.add_router("/v1/advice", advice_router)
 api.add_router("/v1/packs", packs_router)
 api.add_router("/v1/subject-notifications", subject_notifications_router)
-# The specific path before the consent router's /{consent_id}.
+# The specific paths before the consent router's /{consent_id}; the withdrawal after it.
 api.add_router("/v1/consents", continued_use_router)
+api.add_router("/v1/consents", consent_capacity_router)
+api.add_router("/v1/consents", consent_conflicts_router)
+api.add_router("/v1/consents", consent_notices_router)
 api.add_router("/v1/consents", consent_router)
+api.add_router("/v1/consents", casework_router)
 
 
 @api.exception_handler(SchemaValidationError)

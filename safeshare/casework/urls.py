@@ -1,9 +1,17 @@
+"""Casework pages, served among the pages of the apps whose records they show:
+`config/urls.py` adds each list to its namespace, so addresses and names stay."""
+
 from django.urls import path
 
 from safeshare.casework import views
 
-# Spliced into the `people` namespace after people's own pages (config/urls.py), so the
-# person page keeps its address and its name, `people:detail`.
-urlpatterns = [
+# In the `people` namespace after people's own pages, so the person page keeps its
+# address and its name, `people:detail`.
+people_pages = [
     path("<str:person_id>/", views.person_detail, name="detail"),
+]
+
+# In the `consent` namespace after consent's own pages (`consent:withdraw`).
+consent_pages = [
+    path("<str:consent_id>/withdraw/", views.consent_withdraw_page, name="withdraw"),
 ]

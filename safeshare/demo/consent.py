@@ -32,7 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safeshare.agencies.models import Agency, AgencyType, User
-from safeshare.consent import services
+from safeshare.casework.withdrawal import consent_withdraw_and_tell
 from safeshare.consent.models import (
     CapacityAssessment,
     CapacityConclusion,
@@ -47,6 +47,10 @@ from safeshare.consent.models import (
     RecipientPurpose,
     SharingPurpose,
 )
+from safeshare.consent.services.capacity import capacity_assess
+from safeshare.consent.services.conflicts import conflict_guide
+from safeshare.consent.services.consents import consent_record
+from safeshare.consent.services.notices import notice_record
 from safeshare.core import clock
 from safeshare.decisions.models import Decision
 from safeshare.decisions.services import decision_record
@@ -260,7 +264,7 @@ class _Loader:
         day = timezone.localdate(moment)
         self.asked(child, code, day)
         with _clock_at(moment + datetime.timedelta(minutes=30)):
-            record = services.consent_record(
+            record = consent_record(
                 actor=self.user(code),
                 child=child.person,
                 given_by=given_by,
@@ -299,7 +303,7 @@ class _Loader:
         moment = self.at(days_ago, hour=9)
         self.asked(child, code, timezone.localdate(moment))
         with _clock_at(moment + datetime.timedelta(minutes=45)):
-            assessment = services.capacity_assess(
+            assessment = capacity_assess(
                 actor=self.user(code, "dsl"),
                 child=child.person,
                 person=person,
@@ -505,7 +509,7 @@ def _conflicts(loader: _Loader) -> None:
     conflict = ConsentConflict.objects.get(consent=consent, refusal=refusal)
     loader.counts["conflicts"] += 1
     with _clock_at(loader.at(30, hour=15)):
-        services.conflict_guide(
+        conflict_guide(
             actor=loader.user(code, "dsl"),
             conflict=conflict,
             guidance="Met the young person and their parent together. The young person "
@@ -622,7 +626,7 @@ def _share_then_withdrawal(loader: _Loader) -> None:
         )
     withdrawn = loader.at(4, hour=16)
     with _clock_at(withdrawn + datetime.timedelta(minutes=20)):
-        services.consent_withdraw(
+        consent_withdraw_and_tell(
             actor=teacher,
             consent=consent,
             withdrawn_at=withdrawn,
@@ -688,14 +692,14 @@ def _notices(loader: _Loader) -> None:
             involvement.started_on,
             loader.asked_on.get((child.person.pk, code), involvement.started_on),
         )
-        services.notice_record(
+        notice_record(
             actor=actor, person=child.person, told_on=told_on, method=method, told_to=parent
         )
         loader.counts["notices"] += 1
         if parent is not None and (parent.pk, code) not in told:
             works_with = parent.involvements.filter(agency=involvement.agency, ended_on=None)
             if works_with.exists():
-                services.notice_record(actor=actor, person=parent, told_on=told_on, method=method)
+                notice_record(actor=actor, person=parent, told_on=told_on, method=method)
                 loader.counts["notices"] += 1
             told.add((parent.pk, code))
 

@@ -7,12 +7,5 @@ class ExchangeConfig(AppConfig):
     verbose_name = "Requests and shares"
 
     def ready(self) -> None:
-        # Tell recipients when the consent behind what they received is withdrawn.
-        from safeshare.consent.signals import consent_withdrawn
-        from safeshare.exchange.services import tell_recipients_of_withdrawal
-
-        consent_withdrawn.connect(
-            tell_recipients_of_withdrawal, dispatch_uid="exchange.tell_recipients_of_withdrawal"
-        )
         # Let a decision recorded in the aid answer the request it was started from.
         from safeshare.exchange import answering  # noqa: F401

@@ -1,4 +1,4 @@
-"""The school and the trust of consent's tests: the person page's flows record consent,
-decide and share between the same two agencies."""
+"""The consent tests' two agencies and a practitioner at each: the flows here are tested
+over the same world (a test module's own fixture of the same name wins)."""
 
 from safeshare.consent.tests.conftest import receiver, school, sender, trust  # noqa: F401

@@ -13,8 +13,10 @@ from safeshare.access.tests.helpers import person_for
 from safeshare.agencies.models import AgencyType, Role
 from safeshare.agencies.tests.factories import AgencyFactory, staff
 from safeshare.casework.timeline import EventKind, person_timeline
-from safeshare.consent import services
 from safeshare.consent.models import ConsentDecision
+from safeshare.consent.services.capacity import capacity_assess
+from safeshare.consent.services.notices import notice_record
+from safeshare.consent.services.withdrawals import consent_withdraw
 from safeshare.consent.tests.helpers import parent_of, record_consent
 from safeshare.consent.tests.test_services import decide_with_consent, share_under
 from safeshare.core import clock
@@ -39,14 +41,14 @@ def everything(sender, child, recipient, *, times: int = 1, days_ago: int = 5):
     for n in range(times):
         back = days_ago + 4 * n
         mother = parent_of(sender, child)
-        services.capacity_assess(
+        capacity_assess(
             actor=sender,
             child=child,
             person=mother,
             assessed_at=clock.now() - (back + 3) * DAY,
             conclusion="has_capacity",
         )
-        services.notice_record(
+        notice_record(
             actor=sender, person=child, told_on=clock.today() - (back + 2) * DAY, method="written"
         )
         # She refused first, then changed her mind: the consent replaces the refusal.
@@ -60,9 +62,7 @@ def everything(sender, child, recipient, *, times: int = 1, days_ago: int = 5):
         consent = record_consent(sender, child, mother, given_at=clock.now() - back * DAY)
         decision = decide_with_consent(sender, child, consent, [recipient])
         share_under(sender, decision, recipient)
-        services.consent_withdraw(
-            actor=sender, consent=consent, withdrawn_at=clock.now(), method="verbal"
-        )
+        consent_withdraw(actor=sender, consent=consent, withdrawn_at=clock.now(), method="verbal")
 
 
 def kinds(events) -> list[str]:

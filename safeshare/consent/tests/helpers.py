@@ -4,7 +4,6 @@ import datetime
 
 from safeshare.access.tests.helpers import person_for
 from safeshare.agencies.models import AgencyType
-from safeshare.consent import services
 from safeshare.consent.models import (
     ConsentDecision,
     GiverRole,
@@ -12,6 +11,7 @@ from safeshare.consent.models import (
     RecipientPurpose,
     SharingPurpose,
 )
+from safeshare.consent.services.consents import consent_record
 from safeshare.core import clock
 from safeshare.people.models import PersonKind, RelationshipType
 from safeshare.people.services.relationships import relationship_record
@@ -56,6 +56,6 @@ def consent_fields(**overrides) -> dict:
 
 
 def record_consent(author, child, given_by, **overrides):
-    return services.consent_record(
+    return consent_record(
         actor=author, child=child, given_by=given_by, **consent_fields(**overrides)
     )

@@ -13,7 +13,6 @@ from safeshare.access.tests.helpers import person_for
 from safeshare.agencies.models import AgencyType, Role
 from safeshare.agencies.tests.factories import AgencyFactory, staff
 from safeshare.api.tests.helpers import assert_problem, two_factor_client
-from safeshare.consent import services
 from safeshare.consent.models import (
     CapacityAssessment,
     Consent,
@@ -22,6 +21,9 @@ from safeshare.consent.models import (
     ConsentWithdrawal,
     PrivacyNotice,
 )
+from safeshare.consent.services.capacity import capacity_assess
+from safeshare.consent.services.notices import notice_record
+from safeshare.consent.services.withdrawals import consent_withdraw
 from safeshare.consent.tests.helpers import consent_fields, parent_of, record_consent
 from safeshare.consent.tests.test_services import decide_with_consent, share_under
 from safeshare.core import clock
@@ -80,7 +82,7 @@ def withdrawn_share(w, *, withdraw=True):
     decision = decide_with_consent(w["author"], w["child"], w["consent"], [w["trust"]])
     share = share_under(w["author"], decision, w["trust"])
     if withdraw:
-        services.consent_withdraw(
+        consent_withdraw(
             actor=w["author"], consent=w["consent"], withdrawn_at=clock.now(), method="verbal"
         )
     return share
@@ -685,7 +687,7 @@ def _add_consent(w):
 
 
 def _add_assessment(w):
-    services.capacity_assess(
+    capacity_assess(
         actor=w["author"],
         child=w["child"],
         person=w["mother"],
@@ -705,9 +707,7 @@ def _add_person(w):
 
 
 def _add_notice(w):
-    services.notice_record(
-        actor=w["author"], person=w["child"], told_on=clock.today(), method="written"
-    )
+    notice_record(actor=w["author"], person=w["child"], told_on=clock.today(), method="written")
 
 
 LISTS = {

@@ -20,8 +20,8 @@ from safeshare.access.tests.helpers import person_for
 from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import AgencyFactory, staff
 from safeshare.api.tests.helpers import two_factor_client
-from safeshare.consent import services
 from safeshare.consent.models import ConsentConflict
+from safeshare.consent.services.withdrawals import consent_withdraw
 from safeshare.consent.tests.helpers import consent_fields, parent_of, record_consent
 from safeshare.consent.tests.test_services import decide_with_consent, share_under
 from safeshare.core import clock
@@ -111,7 +111,7 @@ def withdrawn_share(recs, world):
     to = {RECIPIENT: world["home"], OTHER: world["third"]}.get(recs["relation"], world["other"])
     decision = decide_with_consent(recs["author"], recs["child"], recs["consent"], [to])
     share = share_under(recs["author"], decision, to)
-    services.consent_withdraw(
+    consent_withdraw(
         actor=recs["author"], consent=recs["consent"], withdrawn_at=clock.now(), method="verbal"
     )
     return share

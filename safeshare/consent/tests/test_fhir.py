@@ -9,8 +9,10 @@ from safeshare.access.fetch_consent import get_consent_for
 from safeshare.access.tests.helpers import person_for
 from safeshare.agencies.models import AgencyType, Role
 from safeshare.agencies.tests.factories import AgencyFactory, staff
-from safeshare.consent import fhir, services
+from safeshare.consent import fhir
 from safeshare.consent.models import GiverRole
+from safeshare.consent.services.capacity import capacity_assess
+from safeshare.consent.services.withdrawals import consent_withdraw
 from safeshare.consent.tests.helpers import parent_of, record_consent
 from safeshare.core import clock
 from safeshare.people.identity import read_identity
@@ -126,9 +128,7 @@ def test_a_refusal_exports_as_rejected_deny_opt_out(author, child):
 def test_a_withdrawn_consent_is_inactive_and_ends_when_withdrawn(author, child):
     consent = record_consent(author, child, parent_of(author, child))
     withdrawn_at = clock.now() - datetime.timedelta(hours=1)
-    services.consent_withdraw(
-        actor=author, consent=consent, withdrawn_at=withdrawn_at, method="verbal"
-    )
+    consent_withdraw(actor=author, consent=consent, withdrawn_at=withdrawn_at, method="verbal")
     resource = validated(get_consent_for(author, consent.pk))
     assert resource["status"] == "inactive"
     assert resource["provision"]["period"]["end"].startswith(withdrawn_at.strftime("%Y-%m-%dT%H"))
@@ -136,7 +136,7 @@ def test_a_withdrawn_consent_is_inactive_and_ends_when_withdrawn(author, child):
 
 def test_the_childs_own_consent_names_the_child_as_performer(author):
     child = person_for(author)
-    assessment = services.capacity_assess(
+    assessment = capacity_assess(
         actor=author,
         child=child,
         person=child,

@@ -11,7 +11,7 @@ from safeshare.access.tests.helpers import person_for
 from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import AgencyFactory, staff
 from safeshare.consent.models import ConsentConflict, ConsentDecision, NoticeMethod
-from safeshare.consent.services import notice_record
+from safeshare.consent.services.notices import notice_record
 from safeshare.consent.tests.helpers import parent_of, record_consent
 from safeshare.core import clock
 from safeshare.core.tests.paging import (  # noqa: F401

@@ -11,9 +11,9 @@ from safeshare.access.actions import Relation
 from safeshare.access.tests.helpers import person_for
 from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import AgencyFactory, staff
+from safeshare.casework.tests.test_continued_use_pages import withdrawn_share
 from safeshare.consent.models import ConsentConflict, ConsentDecision
 from safeshare.consent.tests.helpers import parent_of, record_consent
-from safeshare.consent.tests.test_continued_use_pages import withdrawn_share
 from safeshare.decisions.tests.test_api_matrix import (  # noqa: F401
     DSL,
     NONE,

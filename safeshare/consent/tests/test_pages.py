@@ -23,7 +23,7 @@ from safeshare.consent.models import (
     GiverRole,
     PrivacyNotice,
 )
-from safeshare.consent.services import capacity_assess
+from safeshare.consent.services.capacity import capacity_assess
 from safeshare.consent.tests.helpers import parent_of, record_consent
 from safeshare.core import clock
 from safeshare.demo.testing import sign_in_verified

@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from safeshare.access.tests.helpers import person_for
 from safeshare.agencies.models import AgencyType, Role
 from safeshare.agencies.tests.factories import AgencyFactory, staff
-from safeshare.consent import services
 from safeshare.consent.models import (
     CapacityAssessment,
     Consent,
@@ -23,15 +22,18 @@ from safeshare.consent.models import (
     PrivacyNotice,
 )
 from safeshare.consent.selectors import conflicts_open, people_without_notice
+from safeshare.consent.services.capacity import capacity_assess
+from safeshare.consent.services.conflicts import conflict_guide
+from safeshare.consent.services.consents import consent_record
+from safeshare.consent.services.notices import notice_record
+from safeshare.consent.services.withdrawals import consent_withdraw
 from safeshare.consent.tests.helpers import consent_fields, parent_of, record_consent
 from safeshare.core import clock
 from safeshare.core.errors import Forbidden
-from safeshare.core.tests.tasks import run_queued_tasks
 from safeshare.decisions import services as decisions
 from safeshare.decisions.tests.helpers import IDENTIFYING
 from safeshare.exchange import services as exchange
 from safeshare.exchange.models import ContinuedUse, ShareKind
-from safeshare.exchange.selectors import withdrawal_for_share
 from safeshare.exchange.tests.helpers import item
 from safeshare.exchange.tests.test_notify import smtp, with_email  # noqa: F401
 from safeshare.ledger.models import Entry
@@ -159,7 +161,7 @@ def test_a_parent_with_parental_responsibility_consents_and_it_is_ledgered(autho
 def test_a_childs_own_consent_depends_on_age_and_capacity(author, years, assessed, expected):
     child = aged(author, years)
     if assessed:
-        services.capacity_assess(
+        capacity_assess(
             actor=author,
             child=child,
             person=child,
@@ -169,10 +171,10 @@ def test_a_childs_own_consent_depends_on_age_and_capacity(author, years, assesse
         )
     kwargs = dict(actor=author, child=child, given_by=child, **consent_fields(giver_role="child"))
     if expected is None:
-        consent = services.consent_record(**kwargs)
+        consent = consent_record(**kwargs)
         assert consent.giver_age == years
     else:
-        errors = refused(services.consent_record, **kwargs)
+        errors = refused(consent_record, **kwargs)
         field = (
             "capacity_assessment_id"
             if expected == "capacity_assessment_required"
@@ -207,7 +209,7 @@ def test_an_adult_without_parental_responsibility_cannot_consent(author):
     neighbour = person_for(author, kind=PersonKind.THIRD_PARTY)
     for person in (father, neighbour):
         errors = refused(
-            services.consent_record, actor=author, child=child, given_by=person, **consent_fields()
+            consent_record, actor=author, child=child, given_by=person, **consent_fields()
         )
         assert errors == {"given_by_id": ["no_parental_responsibility"]}
 
@@ -216,7 +218,7 @@ def test_a_parent_assessed_as_lacking_capacity_cannot_consent_and_past_consent_f
     child = person_for(author)
     mother = parent_of(author, child)
     consent = record_consent(author, child, mother)
-    services.capacity_assess(
+    capacity_assess(
         actor=author,
         child=child,
         person=mother,
@@ -224,7 +226,7 @@ def test_a_parent_assessed_as_lacking_capacity_cannot_consent_and_past_consent_f
         conclusion="lacks_capacity",
     )
     errors = refused(
-        services.consent_record,
+        consent_record,
         actor=author,
         child=child,
         given_by=mother,
@@ -283,7 +285,7 @@ def test_bad_consent_input_names_the_field_and_rule(author, overrides, field, co
     child = person_for(author)
     mother = parent_of(author, child)
     errors = refused(
-        services.consent_record,
+        consent_record,
         actor=author,
         child=child,
         given_by=mother,
@@ -317,7 +319,7 @@ def test_consent_is_recorded_only_by_an_agency_working_with_the_child(author):
     auditor = staff(Role.AUDITOR, agency=author.agency)
     for actor in (elsewhere, auditor):
         with pytest.raises(Forbidden):
-            services.consent_record(actor=actor, child=child, given_by=mother, **consent_fields())
+            consent_record(actor=actor, child=child, given_by=mother, **consent_fields())
 
 
 # --- validity at the moment of sharing ------------------------------------------------------
@@ -396,7 +398,7 @@ def test_a_sixteen_year_old_refusing_at_early_help_blocks_a_consent_based_share(
         decide_with_consent(author, child, consent, [trust])
     assert [e.code for e in excinfo.value.error_dict["consent_id"]] == ["consent_conflict"]
     # Guidance that the refusal stands keeps it blocked; guidance is given once.
-    services.conflict_guide(
+    conflict_guide(
         actor=lead,
         conflict=conflict,
         guidance="Respect the young person's wishes",
@@ -406,7 +408,7 @@ def test_a_sixteen_year_old_refusing_at_early_help_blocks_a_consent_based_share(
     with pytest.raises(ValidationError):
         share_under(author, decision, trust)
     errors = refused(
-        services.conflict_guide,
+        conflict_guide,
         actor=lead,
         conflict=conflict,
         guidance="Again",
@@ -423,15 +425,13 @@ def test_guidance_that_the_consent_stands_lets_it_be_relied_on(author, trust):
     conflict = ConsentConflict.objects.get()
     assert conflict.kind == "between_parents"
     with pytest.raises(Forbidden):
-        services.conflict_guide(
+        conflict_guide(
             actor=author, conflict=conflict, guidance="Go ahead", outcome="consent_stands"
         )
     lead = staff(Role.SAFEGUARDING_LEAD, agency=author.agency)
-    errors = refused(
-        services.conflict_guide, actor=lead, conflict=conflict, guidance=" ", outcome="perhaps"
-    )
+    errors = refused(conflict_guide, actor=lead, conflict=conflict, guidance=" ", outcome="perhaps")
     assert errors == {"guidance": ["required"], "outcome": ["choice_unknown"]}
-    services.conflict_guide(
+    conflict_guide(
         actor=lead,
         conflict=conflict,
         guidance="Sharing this supports the child; both parents were told",
@@ -515,52 +515,6 @@ def test_another_agencys_consent_or_a_refusal_cannot_be_relied_on(author, trust)
 # --- withdrawal -----------------------------------------------------------------------------
 
 
-def test_withdrawal_blocks_later_shares_and_tells_earlier_recipients(
-    author,
-    trust,
-    smtp,  # noqa: F811 - the SMTP server fixture, imported above
-    django_capture_on_commit_callbacks,
-):
-    child = person_for(author)
-    consent = record_consent(author, child, parent_of(author, child))
-    decision = decide_with_consent(author, child, consent, [trust])
-    with_email(staff(Role.PRACTITIONER, agency=trust), "p@trust.test")
-    first = share_under(author, decision, trust)
-    smtp.messages.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        withdrawal = services.consent_withdraw(
-            actor=author,
-            consent=consent,
-            withdrawn_at=clock.now(),
-            method="verbal",
-            reasons="The family no longer want the trust involved",
-        )
-    run_queued_tasks()
-    assert Entry.objects.filter(kind="consent.withdrawn").get().payload["withdrawal"] == str(
-        withdrawal.pk
-    )
-    told = Entry.objects.filter(kind="consent.withdrawal_notified").get()
-    assert told.payload["shares"] == [str(first.pk)]
-    assert told.payload["recipients"] == [str(trust.pk)]
-    assert [m["to"] for m in smtp.messages] == [["p@trust.test"]]
-    body = smtp.messages[0]["data"]
-    assert "withdrawn" in body and f"/exchange/shares/{first.pk}/" in body
-    for secret in ("Person", "Given", "Family", "no longer want", trust.name):
-        assert secret not in body
-    assert withdrawal_for_share(first) == withdrawal
-    with pytest.raises(ValidationError) as excinfo:
-        share_under(author, decision, trust)
-    assert [e.code for e in excinfo.value.error_dict["decision_id"]] == ["consent_withdrawn"]
-    errors = refused(
-        services.consent_withdraw,
-        actor=author,
-        consent=consent,
-        withdrawn_at=clock.now(),
-        method="verbal",
-    )
-    assert errors == {"consent_id": ["already_withdrawn"]}
-
-
 @pytest.mark.parametrize(
     ("when", "method", "field", "code"),
     [
@@ -574,7 +528,7 @@ def test_bad_withdrawal_input_is_refused(author, when, method, field, code):
     child = person_for(author)
     consent = record_consent(author, child, parent_of(author, child))
     errors = refused(
-        services.consent_withdraw, actor=author, consent=consent, withdrawn_at=when, method=method
+        consent_withdraw, actor=author, consent=consent, withdrawn_at=when, method=method
     )
     assert errors == {field: [code]}
 
@@ -593,9 +547,7 @@ def test_recipient_records_its_decision_on_continued_use(author, trust):
         reasons="Not withdrawn yet",
     )
     assert errors == {"share_id": ["not_withdrawn"]}
-    services.consent_withdraw(
-        actor=author, consent=consent, withdrawn_at=clock.now(), method="written"
-    )
+    consent_withdraw(actor=author, consent=consent, withdrawn_at=clock.now(), method="written")
     with pytest.raises(Forbidden):
         exchange.continued_use_record(
             actor=author, share=share, decision="stop_using", reasons="Sender cannot decide"
@@ -621,7 +573,7 @@ def test_another_agencys_capacity_assessment_is_neither_relied_on_nor_revealed(a
     child = aged(author, 13)
     other = staff(Role.PRACTITIONER, agency=trust)
     involvement_start(actor=other, person=child, agency=trust, started_on=clock.today())
-    theirs = services.capacity_assess(
+    theirs = capacity_assess(
         actor=other,
         child=child,
         person=child,
@@ -629,9 +581,9 @@ def test_another_agencys_capacity_assessment_is_neither_relied_on_nor_revealed(a
         conclusion="has_capacity",
     )
     base = dict(actor=author, child=child, given_by=child, **consent_fields(giver_role="child"))
-    errors = refused(services.consent_record, **base)
+    errors = refused(consent_record, **base)
     assert errors == {"capacity_assessment_id": ["capacity_assessment_required"]}
-    errors = refused(services.consent_record, **base, capacity_assessment=theirs)
+    errors = refused(consent_record, **base, capacity_assessment=theirs)
     assert errors == {"capacity_assessment_id": ["assessment_agency"]}
 
 
@@ -639,7 +591,7 @@ def test_capacity_is_assessed_for_the_child_or_someone_related(author):
     child = person_for(author)
     stranger = person_for(author, kind=PersonKind.THIRD_PARTY)
     errors = refused(
-        services.capacity_assess,
+        capacity_assess,
         actor=author,
         child=child,
         person=stranger,
@@ -648,7 +600,7 @@ def test_capacity_is_assessed_for_the_child_or_someone_related(author):
     )
     assert errors == {"person_id": ["not_related"]}
     errors = refused(
-        services.capacity_assess,
+        capacity_assess,
         actor=author,
         child=child,
         person=child,
@@ -663,7 +615,7 @@ def test_notice_at_first_contact_is_recorded_and_people_without_one_are_listed(a
     other_child = person_for(author)
     mother = parent_of(author, child)
     assert {child, other_child, mother} <= set(people_without_notice(author))
-    notice = services.notice_record(
+    notice = notice_record(
         actor=author, person=child, told_on=clock.today(), method="in_person", told_to=mother
     )
     assert notice.told_to == mother
@@ -672,7 +624,7 @@ def test_notice_at_first_contact_is_recorded_and_people_without_one_are_listed(a
     assert child not in listed and other_child in listed
     stranger = person_for(author, kind=PersonKind.THIRD_PARTY)
     errors = refused(
-        services.notice_record,
+        notice_record,
         actor=author,
         person=other_child,
         told_on=clock.today() + datetime.timedelta(days=1),
@@ -731,13 +683,11 @@ def test_nothing_is_written_about_an_erased_child(author, trust):
     father = parent_of(author, child)
     record_consent(author, child, father, decision="refused", review_on=None)
     conflict = ConsentConflict.objects.get()
-    services.consent_withdraw(
-        actor=author, consent=consent, withdrawn_at=clock.now(), method="verbal"
-    )
+    consent_withdraw(actor=author, consent=consent, withdrawn_at=clock.now(), method="verbal")
     lead = staff(Role.SAFEGUARDING_LEAD, agency=author.agency)
     person_shred(actor=author, person=child, reason="erasure_request")
     errors = refused(
-        services.consent_withdraw,
+        consent_withdraw,
         actor=author,
         consent=Consent.objects.get(pk=consent.pk),
         withdrawn_at=clock.now(),
@@ -746,7 +696,7 @@ def test_nothing_is_written_about_an_erased_child(author, trust):
     )
     assert errors == {"consent_id": ["subject_erased"]}
     errors = refused(
-        services.conflict_guide,
+        conflict_guide,
         actor=lead,
         conflict=ConsentConflict.objects.get(pk=conflict.pk),
         guidance="Too late",

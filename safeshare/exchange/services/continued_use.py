@@ -28,12 +28,11 @@ from ._common import (
 )
 
 
-def tell_recipients_of_withdrawal(
-    sender: object, *, withdrawal: ConsentWithdrawal, actor: User, **kwargs: object
-) -> None:
-    """Receiver of `consent.signals.consent_withdrawn`, in the withdrawing transaction: each
-    agency that received information relying on the consent is emailed (no personal data)
-    and the ledger records which shares and agencies were told."""
+@transaction.atomic
+def tell_recipients_of_withdrawal(*, actor: User, withdrawal: ConsentWithdrawal) -> None:
+    """Tell each agency that received information relying on the withdrawn consent, in the
+    withdrawing transaction (`casework.withdrawal`): it is emailed (no personal data) and
+    the ledger records which shares and agencies were told (issue #5 item 4)."""
     consent = withdrawal.consent
     shares = list(
         Share.objects.filter(decision__consent=consent)

@@ -31,7 +31,7 @@ from safeshare.core.paging import answers_bad_page, paginate
 from safeshare.core.sealed import open_text, seal_text
 from safeshare.exchange import forms, integrity, receipts, selectors, services
 from safeshare.exchange.models import ViewChannel
-from safeshare.exchange.selectors_consent import share_consent
+from safeshare.exchange.selectors_continued_use import share_consent
 from safeshare.people.identity import read_identity
 from safeshare.people.models import IdentityField
 from safeshare.ui.query import accepts_query

@@ -29,7 +29,7 @@ from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import AgencyFactory, staff
 from safeshare.api.api import api
 from safeshare.api.tests.helpers import token_client
-from safeshare.consent.services import capacity_assess
+from safeshare.consent.services.capacity import capacity_assess
 from safeshare.core import clock
 from safeshare.core.sealed import seal_text
 from safeshare.decisions.models import AidOutcome, ConsentState, Decision, DecisionOutcome

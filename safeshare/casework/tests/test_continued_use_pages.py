@@ -13,7 +13,7 @@ from django.utils import timezone
 from safeshare.access.tests.helpers import person_for
 from safeshare.agencies.models import AgencyType, Role
 from safeshare.agencies.tests.factories import AgencyFactory, staff
-from safeshare.consent import services
+from safeshare.casework.withdrawal import consent_withdraw_and_tell
 from safeshare.consent.models import ItemCategory
 from safeshare.consent.tests.helpers import parent_of, record_consent
 from safeshare.consent.tests.test_services import decide_with_consent, share_under
@@ -38,7 +38,7 @@ def share_relying_on_consent(author, recipient_agency, **scope):
 
 
 def withdraw(author, consent, when=None):
-    return services.consent_withdraw(
+    return consent_withdraw_and_tell(
         actor=author,
         consent=consent,
         withdrawn_at=when or clock.now() - datetime.timedelta(minutes=5),

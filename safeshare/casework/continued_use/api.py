@@ -1,6 +1,6 @@
 """The recipient's decision on continued use after the consent behind a share is withdrawn
-(issue #5 item 4). Mounted beside the consent API (`/api/v1/consents/continued-uses`); it
-lives here because shares are this app's, and consent imports nothing above it."""
+(issue #5 item 4). Mounted beside the consent API (`/api/v1/consents/continued-uses`),
+before its router so the path is not read as a consent id."""
 
 import datetime
 import uuid

@@ -1,16 +1,16 @@
 """The recipient's decision on continued use, served among the consent pages
 (`/consent/share/<id>/continued-use/`, name `consent:continued_use`): `config/urls.py`
-adds these patterns to the consent namespace, as `api.py` mounts the continued-use
+adds these patterns to the consent namespace, as `api/api.py` mounts the continued-use
 operation beside the consent API."""
 
 from django.urls import path
 
-from safeshare.exchange import views_consent
+from safeshare.casework.continued_use import views
 
 urlpatterns = [
     path(
         "share/<str:share_id>/continued-use/",
-        views_consent.continued_use,
+        views.continued_use,
         name="continued_use",
     ),
 ]

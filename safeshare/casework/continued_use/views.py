@@ -2,8 +2,8 @@
 (issue #5 item 4). Adapters only: fetch the share through access → call one service.
 
 The page sits with the consent pages (`consent:continued_use`, mounted by
-`config/urls.py` from `exchange.urls_consent`) but its code is here, beside the
-shares, so the consent app imports nothing above it."""
+`config/urls.py` from `casework.continued_use.urls`): it reads the consent a share
+relied on and writes exchange's decision on continued use."""
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -11,9 +11,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from safeshare.access.fetch_exchange import get_share_for
+from safeshare.casework.continued_use.forms import ContinuedUseForm
 from safeshare.core.errors import Forbidden
-from safeshare.exchange.forms_consent import ContinuedUseForm
-from safeshare.exchange.selectors_consent import continued_use_recipient, share_consent
+from safeshare.exchange.selectors_continued_use import continued_use_recipient, share_consent
 from safeshare.exchange.services import continued_use_record
 
 
