@@ -366,7 +366,7 @@ def test_partnership_officer_chooses_the_pack_and_past_decisions_keep_theirs(aut
 def test_duty_to_share_requires_the_more_detrimental_test(author, child, monkeypatch):
     from safeshare.decisions.tests.test_aid import CURRENT_DUTY
 
-    monkeypatch.setattr("safeshare.decisions.services.pack_in_force", lambda: CURRENT_DUTY)
+    monkeypatch.setattr("safeshare.decisions.services.decisions.pack_in_force", lambda: CURRENT_DUTY)
     answers = {**not_share_fields()["answers"], "more_detrimental": "yes"}
     errors = refused(author, child, **not_share_fields(answers=answers))
     assert errors["more_detrimental_to_child"] == ["required"]
