@@ -1,11 +1,4 @@
-"""The only code that writes decisions, reviews, advice and pack choices.
-
-Every service is keyword-only with an explicit actor, runs in one transaction,
-checks the access policy, validates the protocol's rules with field-named
-errors, seals free text about the child, and appends its ledger entry (ids
-and codes only) in the same transaction. Nothing is edited: a correction is
-a new decision superseding the old, a review or an answer is a new row.
-"""
+"""Recording a decision to share or not to share, and correcting one (issue #4 items 2, 3)."""
 
 from __future__ import annotations
 
@@ -20,12 +13,11 @@ from django.utils import timezone
 
 from safeshare.access.actions import Action
 from safeshare.access.policy import can
-from safeshare.access.rules.decisions import ADVISER_ROLES, AdviceTarget, DecisionTarget
+from safeshare.access.rules.decisions import DecisionTarget
 from safeshare.agencies.models import Agency, User
 from safeshare.consent import validity as consent_validity
 from safeshare.consent.models import Consent, ConsentDecision, SharingPurpose
 from safeshare.core import clock, event_times
-from safeshare.core.cleaning import clean_text
 from safeshare.core.errors import TIMEZONE_MESSAGE, Errors, Forbidden, add_error, raise_if
 from safeshare.core.validation import validate_new
 from safeshare.decisions import answering
@@ -37,238 +29,22 @@ from safeshare.decisions.models import (
     ConsentState,
     Decision,
     DecisionOutcome,
-    DecisionReview,
-    ProtocolPackChoice,
-    ReviewOutcome,
 )
-from safeshare.decisions.packs import Pack, all_packs
+from safeshare.decisions.packs import Pack
 from safeshare.decisions.selectors import pack_in_force
 from safeshare.ledger.kinds import EntryKind
-from safeshare.ledger.services import actor_ref_for, ledger_append
 from safeshare.people.models import Person
 from safeshare.people.sealing import seal_text
 from safeshare.people.selectors import involvement_began_on
 
-TEXT_MAX = 10_000
-STATUTE_CODE_FOR_LEGAL_REQUIREMENT = "statutory_duty_or_court_order"
-
-
-def _text(errors: Errors, field: str, value: Any, label: str, *, required: bool = True) -> str:
-    return clean_text(
-        value, field=field, label=label, errors=errors, required=required, max_length=TEXT_MAX
-    )
-
-
-def _catalogue_code(
-    errors: Errors,
-    field: str,
-    pack: Pack,
-    catalogue: str,
-    code: Any,
-    *,
-    as_at: datetime.date,
-    agency_type: str | None = None,
-) -> str:
-    """A code of the pack's catalogue, in force and open to the agency; errors name why not."""
-    if not isinstance(code, str) or pack.item(catalogue, code) is None:
-        add_error(errors, field, "Choose a code from the protocol pack's list.", "unknown_code")
-        return ""
-    item = pack.item(catalogue, code)
-    assert item is not None
-    if not pack.provision_in_force(item.provision, as_at):
-        add_error(errors, field, f"{item.label} does not apply on this date.", "not_in_force")
-        return ""
-    if (
-        item.refused_for_public_authorities
-        and agency_type
-        and pack.is_public_authority(agency_type)
-    ):
-        add_error(
-            errors,
-            field,
-            f"{item.label} cannot be used by a public authority for its own tasks.",
-            "refused_for_public_authority",
-        )
-        return ""
-    return code
-
-
-def _agency(actor: User) -> Agency:
-    agency = actor.agency if actor is not None else None
-    if agency is None:
-        raise Forbidden("Only a member of an agency can do this.")
-    return agency
-
-
-def _ledger(
-    kind: str, *, actor: User, agency: Agency | None, subject: Person | None, payload: dict
-):
-    return ledger_append(
-        kind=kind,
-        actor_ref=actor_ref_for(actor),
-        agency_ref=str(agency.pk) if agency else None,
-        subject_ref=subject.reference if subject else None,
-        payload=payload,
-    )
-
-
-# ---------------------------------------------------------------------------
-# Protocol packs
-# ---------------------------------------------------------------------------
-
-
-@transaction.atomic
-def pack_choose(*, actor: User, pack_id: str, reason: str) -> ProtocolPackChoice:
-    """The partnership officer puts a protocol pack in force (issue #4 item 1).
-
-    Past decisions keep the pack id and version they were made under.
-    """
-    if not can(actor, Action.PACK_CHOOSE):
-        raise Forbidden("Only the partnership officer chooses the protocol pack.")
-    errors: Errors = {}
-    reason = _text(errors, "reason", reason, "why this pack is now in force")
-    if len(reason) > 500:
-        add_error(errors, "reason", "The reason must be 500 characters or fewer.", "too_long")
-    if pack_id not in all_packs():
-        add_error(errors, "pack_id", "Choose one of the shipped protocol packs.", "unknown_pack")
-    elif pack_in_force().id == pack_id:
-        add_error(errors, "pack_id", "This pack is already in force.", "already_in_force")
-    raise_if(errors)
-    choice = ProtocolPackChoice(
-        pack_id=pack_id, chosen_by=actor, chosen_at=clock.now(), reason=reason
-    )
-    choice.full_clean()
-    choice.save()
-    pack = all_packs()[pack_id]
-    _ledger(
-        EntryKind.PACK_CHOSEN,
-        actor=actor,
-        agency=actor.agency,
-        subject=None,
-        payload={"choice": str(choice.pk), "pack_id": pack.id, "pack_version": pack.version},
-    )
-    return choice
-
-
-# ---------------------------------------------------------------------------
-# Advice (issue #4 item 7; golden rule 3)
-# ---------------------------------------------------------------------------
-
-
-def _check_subject_not_erased(subject: Person | None, errors: Errors) -> None:
-    """Nothing new may be written about a person whose record was erased (sealing needs
-    their key, which is gone)."""
-    if subject is not None and subject.is_shredded:
-        add_error(errors, "subject", "This person's record has been erased.", "subject_erased")
-
-
-@transaction.atomic
-def advice_request(
-    *,
-    actor: User,
-    adviser: User | None,
-    subject: Person | None,
-    question: str,
-    identity_revealed: bool = False,
-) -> AdviceRequest:
-    """A practitioner in doubt asks their agency's safeguarding lead or lead information
-    officer. The adviser does not see who the child is unless the asker reveals it
-    (Protocol App. 3 rule 3; App. 2 "Safeguarding"; 5.4)."""
-    if not can(actor, Action.ADVICE_REQUEST, AdviceTarget(subject=subject)):
-        raise Forbidden("You cannot ask for advice about this child.")
-    agency = _agency(actor)
-    errors: Errors = {}
-    question = _text(errors, "question", question, "your question")
-    if adviser is None:
-        add_error(errors, "adviser", "Choose who to ask.", "required")
-    elif adviser.pk == actor.pk:
-        add_error(errors, "adviser", "Ask someone other than yourself.", "adviser_self")
-    elif adviser.agency is None or adviser.agency.pk != agency.pk or not adviser.is_active:
-        add_error(errors, "adviser", "Ask someone in your own agency.", "adviser_agency")
-    elif not (adviser.roles & ADVISER_ROLES or agency.lead_information_officer_id == adviser.pk):
-        add_error(
-            errors,
-            "adviser",
-            "Ask a safeguarding lead or the lead information officer.",
-            "adviser_role",
-        )
-    if identity_revealed and subject is None:
-        add_error(errors, "identity_revealed", "There is no child to reveal.", "no_subject")
-    _check_subject_not_erased(subject, errors)
-    raise_if(errors)
-    advice = AdviceRequest(
-        id=uuid.uuid4(),
-        agency=agency,
-        asked_by=actor,
-        adviser=adviser,
-        subject=subject,
-        identity_revealed=bool(identity_revealed),
-        asked_at=clock.now(),
-    )
-    advice.question_enc = seal_text(subject, record_id=advice.id, field="question", text=question)
-    advice.full_clean()
-    advice.save(force_insert=True)
-    _ledger(
-        EntryKind.ADVICE_REQUESTED,
-        actor=actor,
-        agency=agency,
-        subject=subject,
-        payload={
-            "advice_request": str(advice.pk),
-            "adviser": actor_ref_for(adviser),  # type: ignore[arg-type]
-            "identity_revealed": advice.identity_revealed,
-        },
-    )
-    return advice
-
-
-@transaction.atomic
-def advice_give(
-    *, actor: User, advice_request: AdviceRequest, advice: str, advised_outcome: str
-) -> AdviceResponse:
-    """The named adviser answers, once; the answer is kept with the request (Protocol 5.4:
-    "the outcome of the discussion should be recorded")."""
-    if not can(actor, Action.ADVICE_GIVE, advice_request):
-        raise Forbidden("Only the person asked can give this advice.")
-    errors: Errors = {}
-    text = _text(errors, "advice", advice, "your advice")
-    if advised_outcome not in AidOutcome.values:
-        add_error(errors, "advised_outcome", "Choose what you advise.", "choice_unknown")
-    if AdviceResponse.objects.filter(request=advice_request).exists():
-        add_error(
-            errors, "advice_request", "This request has already been answered.", "already_answered"
-        )
-    _check_subject_not_erased(advice_request.subject, errors)
-    raise_if(errors)
-    response = AdviceResponse(
-        id=uuid.uuid4(),
-        request=advice_request,
-        given_by=actor,
-        given_at=clock.now(),
-        advised_outcome=advised_outcome,
-    )
-    response.advice_enc = seal_text(
-        advice_request.subject, record_id=response.id, field="advice", text=text
-    )
-    response.full_clean()
-    response.save(force_insert=True)
-    _ledger(
-        EntryKind.ADVICE_GIVEN,
-        actor=actor,
-        agency=advice_request.agency,
-        subject=advice_request.subject,
-        payload={
-            "advice_request": str(advice_request.pk),
-            "advice_response": str(response.pk),
-            "advised_outcome": advised_outcome,
-        },
-    )
-    return response
-
-
-# ---------------------------------------------------------------------------
-# Decisions (issue #4 items 2, 3)
-# ---------------------------------------------------------------------------
+from ._common import (
+    STATUTE_CODE_FOR_LEGAL_REQUIREMENT,
+    _agency,
+    _catalogue_code,
+    _check_subject_not_erased,
+    _ledger,
+    _text,
+)
 
 
 def departs_from(
@@ -905,50 +681,3 @@ def decision_supersede(
         payload=payload,
     )
     return new
-
-
-@transaction.atomic
-def decision_review(
-    *, actor: User, decision: Decision, outcome: str, comments: str
-) -> DecisionReview:
-    """A safeguarding lead of the deciding agency reviews a decision that departs from
-    the aid's recommendation (Protocol App. 2 "Safeguarding"; App. 1 leads' duties)."""
-    if not can(actor, Action.DECISION_REVIEW, decision):
-        raise Forbidden("Only a safeguarding lead who did not decide can review this.")
-    errors: Errors = {}
-    text = _text(errors, "comments", comments, "your review")
-    if outcome not in ReviewOutcome.values:
-        add_error(errors, "outcome", "Choose the outcome of your review.", "choice_unknown")
-    if not decision.departs_from_recommendation:
-        add_error(
-            errors,
-            "decision",
-            "Only a decision that departs from the recommendation is reviewed.",
-            "no_departure",
-        )
-    elif DecisionReview.objects.filter(decision=decision).exists():
-        add_error(
-            errors, "decision", "This decision has already been reviewed.", "already_reviewed"
-        )
-    _check_subject_not_erased(decision.subject, errors)
-    raise_if(errors)
-    review = DecisionReview(
-        id=uuid.uuid4(),
-        decision=decision,
-        reviewed_by=actor,
-        reviewed_at=clock.now(),
-        outcome=outcome,
-    )
-    review.comments_enc = seal_text(
-        decision.subject, record_id=review.id, field="comments", text=text
-    )
-    review.full_clean()
-    review.save(force_insert=True)
-    _ledger(
-        EntryKind.DECISION_REVIEWED,
-        actor=actor,
-        agency=decision.agency,
-        subject=decision.subject,
-        payload={"decision": str(decision.pk), "review": str(review.pk), "outcome": outcome},
-    )
-    return review
