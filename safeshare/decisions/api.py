@@ -24,6 +24,7 @@ from safeshare.core.paging import LimitOffset, Rows
 from safeshare.decisions import aid, selectors, services
 from safeshare.decisions.models import AdviceRequest, Decision
 from safeshare.decisions.packs import Pack
+from safeshare.decisions.services import DecisionDraft
 from safeshare.people.models import Person
 
 router = Router(tags=["decisions"])
@@ -343,18 +344,16 @@ def _invalid(field: str, message: str, code: str) -> ValidationError:
     return ValidationError({field: [ValidationError(message, code=code)]})
 
 
-def _fields(user: User, payload: DecisionIn, subject: Person | None) -> dict:
-    data = payload.dict(exclude={"subject", "anonymised"})
+def _draft(user: User, payload: DecisionIn, subject: Person | None) -> DecisionDraft:
+    """The body as a draft, its ids resolved to what the user may cite."""
     agencies = list(Agency.objects.filter(pk__in=payload.recipient_agencies))
     if len(agencies) != len(set(payload.recipient_agencies)):
         raise _invalid("recipient_agencies", "Choose agencies that exist.", "unknown_agency")
-    data["recipient_agencies"] = agencies
     advice = list(visible(user, AdviceRequest.objects.all()).filter(pk__in=payload.advice_requests))
     if len(advice) != len(set(payload.advice_requests)):
         raise _invalid("advice_requests", "Attach advice you asked for.", "unknown_advice")
-    data["advice_requests"] = advice
-    data["consent"] = None
-    if data.pop("consent_id") is not None:
+    consent = None
+    if payload.consent_id is not None:
         consent = (
             visible(user, Consent.objects.filter(child=subject))
             .filter(pk=payload.consent_id)
@@ -368,8 +367,29 @@ def _fields(user: User, payload: DecisionIn, subject: Person | None) -> dict:
                 "Choose a consent or refusal about this child that your agency recorded.",
                 "unknown_consent",
             )
-        data["consent"] = consent
-    return data
+    return DecisionDraft(
+        answers=payload.answers,
+        outcome=payload.outcome,
+        purpose=payload.purpose,
+        rationale=payload.rationale,
+        information_considered=payload.information_considered,
+        level_of_need=payload.level_of_need,
+        lawful_basis=payload.lawful_basis,
+        special_category_condition=payload.special_category_condition,
+        statutory_gateways=payload.statutory_gateways,
+        consent_state=payload.consent_state,
+        consent=consent,
+        purpose_code=payload.purpose_code,
+        consent_not_sought_reason=payload.consent_not_sought_reason,
+        safeguarding_reason=payload.safeguarding_reason,
+        recipient_agencies=agencies,
+        more_detrimental_to_child=payload.more_detrimental_to_child,
+        more_detrimental_reasoning=payload.more_detrimental_reasoning,
+        advice_requests=advice,
+        decided_at=payload.decided_at,
+        backdating_reason=payload.backdating_reason,
+        backdating_explanation=payload.backdating_explanation,
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -419,7 +439,7 @@ def decisions_record(request, payload: DecisionIn):
         actor=user,
         subject=subject,
         anonymised=payload.anonymised,
-        **_fields(user, payload, subject),
+        draft=_draft(user, payload, subject),
     )
     return Status(201, _decision_out(decision))
 
@@ -461,7 +481,7 @@ def decisions_supersede(request, decision_id: str, payload: SupersedeIn):
     decision = get_decision_for(user, decision_id)
     require(user, Action.DECISION_SUPERSEDE, decision)
     new = services.decision_supersede(
-        actor=user, decision=decision, **_fields(user, payload, decision.subject)
+        actor=user, decision=decision, draft=_draft(user, payload, decision.subject)
     )
     return Status(201, _decision_out(new))
 

@@ -24,6 +24,7 @@ from safeshare.access.rules.decisions import ADVISER_ROLES, AdviceTarget, Decisi
 from safeshare.access.rules.exchange import ShareSource
 from safeshare.access.rules.roles import CASE_ROLES
 from safeshare.agencies.models import Agency, User
+from safeshare.consent.models import Consent
 from safeshare.consent.selectors import consents_on_file
 from safeshare.core import clock
 from safeshare.core.errors import Forbidden, NotFound
@@ -49,6 +50,7 @@ from safeshare.decisions.forms import (
     ReviewForm,
 )
 from safeshare.decisions.models import AdviceRequest, DecisionOutcome
+from safeshare.decisions.services import DecisionDraft
 from safeshare.people.models import Person
 from safeshare.people.selectors import (
     people_for_agency,
@@ -232,6 +234,37 @@ def _recommendation(request: HttpRequest, flow: dict):
         return pack, None
 
 
+def _draft(
+    data: dict,
+    rec: aid.Recommendation,
+    *,
+    consents: list[Consent],
+    agencies: list[Agency],
+    advice: list[AdviceRequest],
+) -> DecisionDraft:
+    """The record form's answers as a draft, its ids resolved among the choices offered."""
+    return DecisionDraft(
+        answers=rec.answers,
+        outcome=data["outcome"],
+        purpose=data["purpose"],
+        rationale=data["rationale"],
+        information_considered=data["information_considered"],
+        level_of_need=data.get("level_of_need", ""),
+        lawful_basis=data["lawful_basis"],
+        special_category_condition=data["special_category_condition"],
+        statutory_gateways=data["statutory_gateways"],
+        consent_state=data["consent_state"],
+        consent=next((c for c in consents if str(c.pk) == data.get("consent_id")), None),
+        purpose_code=data["purpose_code"],
+        consent_not_sought_reason=data["consent_not_sought_reason"],
+        safeguarding_reason=data["safeguarding_reason"],
+        recipient_agencies=[a for a in agencies if str(a.pk) in data["recipient_agencies"]],
+        more_detrimental_to_child=data.get("more_detrimental_to_child"),
+        more_detrimental_reasoning=data.get("more_detrimental_reasoning", ""),
+        advice_requests=[a for a in advice if str(a.pk) in data.get("advice_requests", [])],
+    )
+
+
 # Shown with the reason (withdrawn or answered) when the record the aid was started from
 # closed while the aid was open.
 RECORD_CLOSED = (
@@ -282,31 +315,11 @@ def aid_record(request: HttpRequest) -> HttpResponse:
     answering_ref = flow_answering(flow)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        by_pk = {str(c.pk): c for c in on_file}
-        fields = {
-            "answers": rec.answers,
-            "outcome": data["outcome"],
-            "purpose": data["purpose"],
-            "rationale": data["rationale"],
-            "information_considered": data["information_considered"],
-            "level_of_need": data.get("level_of_need", ""),
-            "lawful_basis": data["lawful_basis"],
-            "special_category_condition": data["special_category_condition"],
-            "statutory_gateways": data["statutory_gateways"],
-            "consent_state": data["consent_state"],
-            "consent": by_pk.get(data.get("consent_id") or ""),
-            "purpose_code": data["purpose_code"],
-            "consent_not_sought_reason": data["consent_not_sought_reason"],
-            "safeguarding_reason": data["safeguarding_reason"],
-            "recipient_agencies": [a for a in agencies if str(a.pk) in data["recipient_agencies"]],
-            "more_detrimental_to_child": data.get("more_detrimental_to_child"),
-            "more_detrimental_reasoning": data.get("more_detrimental_reasoning", ""),
-            "advice_requests": [a for a in advice if str(a.pk) in data.get("advice_requests", [])],
-        }
+        draft = _draft(data, rec, consents=on_file, agencies=agencies, advice=advice)
         answered = None
         try:
             if supersedes is not None:
-                decision = services.decision_supersede(actor=user, decision=supersedes, **fields)
+                decision = services.decision_supersede(actor=user, decision=supersedes, draft=draft)
             elif answering_ref is not None:
                 decision, answered = services.decision_record_answering(
                     actor=user,
@@ -314,11 +327,11 @@ def aid_record(request: HttpRequest) -> HttpResponse:
                     anonymised=subject is None,
                     answering_kind=answering_ref[0],
                     answering_id=answering_ref[1],
-                    **fields,
+                    draft=draft,
                 )
             else:
                 decision = services.decision_record(
-                    actor=user, subject=subject, anonymised=subject is None, **fields
+                    actor=user, subject=subject, anonymised=subject is None, draft=draft
                 )
         except answering.RecordClosed as error:
             # Nothing was written; the decision stays recordable, answering nothing.

@@ -16,6 +16,7 @@ from safeshare.decisions import answering
 from safeshare.decisions import services as decision_services
 from safeshare.decisions.flow import SESSION_KEY
 from safeshare.decisions.models import Decision
+from safeshare.decisions.services import DecisionDraft
 from safeshare.decisions.tests.helpers import share_fields
 from safeshare.decisions.views import RECORD_CLOSED
 from safeshare.exchange import answering as exchange_answering
@@ -95,7 +96,7 @@ def test_an_unknown_kind_to_answer_is_not_found_and_records_nothing(w):  # noqa:
             subject=w["child"],
             answering_kind="nothing",
             answering_id="00000000-0000-0000-0000-000000000000",
-            **share_fields(w["other"]),
+            draft=DecisionDraft(**share_fields(w["other"])),
         )
     assert not Decision.objects.exists() and last_entry().seq == before
 
@@ -139,7 +140,7 @@ def test_a_withdrawal_racing_the_aid_record_step_does_not_deadlock_on_postgresql
                 subject=w["child"],
                 answering_kind=exchange_answering.REQUEST,
                 answering_id=str(asked.pk),
-                **share_fields(w["home"]),
+                draft=DecisionDraft(**share_fields(w["home"])),
             )
             outcome.append(None)
         except BaseException as error:  # reported to the main thread

@@ -9,6 +9,7 @@ a new decision superseding the old, a review or an answer is a new row.
 
 from .advice import advice_give, advice_request
 from .decisions import (
+    DecisionDraft,
     decision_record,
     decision_record_answering,
     decision_supersede,
@@ -18,6 +19,7 @@ from .packs import pack_choose
 from .reviews import decision_review
 
 __all__ = [
+    "DecisionDraft",
     "advice_give",
     "advice_request",
     "decision_record",

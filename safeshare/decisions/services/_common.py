@@ -4,6 +4,7 @@ the acting agency, the ledger entry, and the refusal to write about an erased pe
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from safeshare.agencies.models import Agency, User
@@ -81,3 +82,16 @@ def _check_subject_not_erased(subject: Person | None, errors: Errors) -> None:
     their key, which is gone)."""
     if subject is not None and subject.is_shredded:
         add_error(errors, "subject", "This person's record has been erased.", "subject_erased")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """What every question is checked against: the pack in force, the deciding agency,
+    who the decision is about, the day it is dated and whether it shares."""
+
+    pack: Pack
+    agency: Agency
+    subject: Person | None
+    anonymised: bool
+    as_at: datetime.date
+    sharing: bool

@@ -16,6 +16,7 @@ from safeshare.core import clock
 from safeshare.decisions import services
 from safeshare.decisions.models import Decision
 from safeshare.decisions.selectors import pack_in_force
+from safeshare.decisions.services import DecisionDraft
 from safeshare.decisions.tests.helpers import NOT_SHARE_EARLY_HELP, latest_entry
 from safeshare.exchange.tests.helpers import raise_request
 from safeshare.ledger.models import Entry
@@ -188,9 +189,11 @@ def test_a_decision_answering_a_request_cannot_be_dated_before_the_request(w, as
             subject=w["child"],
             answering_kind="request",
             answering_id=str(asked.pk),
-            **{k: v for k, v in body(w).items() if k != "subject"},
-            decided_at=NOW - datetime.timedelta(days=2),
-            backdating_reason="away_from_system",
+            draft=DecisionDraft(
+                **{k: v for k, v in body(w).items() if k != "subject"},
+                decided_at=NOW - datetime.timedelta(days=2),
+                backdating_reason="away_from_system",
+            ),
         )
     codes = [e.code for e in caught.value.error_dict["decided_at"]]
     assert codes == ["before_request"]
