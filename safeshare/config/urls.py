@@ -2,14 +2,21 @@ from django.contrib import admin
 from django.urls import include, path
 
 from safeshare.api.api import api
+from safeshare.casework import urls as casework_urls
 from safeshare.consent import urls as consent_urls
+from safeshare.decisions import urls as decisions_urls
 from safeshare.exchange import urls_consent
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("ledger/", include("safeshare.ledger.urls")),
-    path("decisions/", include("safeshare.decisions.urls")),
+    # The decision aid's pages, and its record step whose code is casework's (it may
+    # answer the request the aid was started from).
+    path(
+        "decisions/",
+        include((casework_urls.decisions_urlpatterns + decisions_urls.urlpatterns, "decisions")),
+    ),
     path("exchange/", include("safeshare.exchange.urls")),
     path("people/", include("safeshare.people.urls")),
     # The consent pages, and the recipient's continued-use page whose code is exchange's.

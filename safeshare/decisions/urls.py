@@ -10,7 +10,6 @@ urlpatterns = [
     path("aid/answers/", views.aid_answers, name="aid_answers"),
     path("aid/question/", views.aid_question, name="aid_question"),
     path("aid/question/<str:question_id>/", views.aid_question, name="aid_change"),
-    path("aid/record/", views.aid_record, name="aid_record"),
     path("departures/", views.departures, name="departures"),
     path("advice/", views.advice_list, name="advice_list"),
     path("advice/ask/", views.advice_ask, name="advice_ask"),

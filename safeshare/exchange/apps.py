@@ -17,4 +17,4 @@ class ExchangeConfig(AppConfig):
         # Put shares on a person's timeline (consent.timeline imports nothing above it),
         # let `safeshare ledger verify --records` compare shares with their receipts, and
         # let a decision recorded in the aid answer the request it was started from.
-        from safeshare.exchange import answering, integrity, timeline  # noqa: F401
+        from safeshare.exchange import integrity, timeline  # noqa: F401

@@ -35,8 +35,8 @@ from safeshare.agencies.models import Agency
 from safeshare.core import clock
 from safeshare.core.errors import Forbidden
 from safeshare.core.paging import answers_bad_page, paginate
-from safeshare.decisions.flow import flow_start
-from safeshare.exchange import answering, forms, integrity, selectors, services
+from safeshare.decisions.flow import ANSWERING_REQUEST, flow_start
+from safeshare.exchange import forms, integrity, selectors, services
 from safeshare.exchange.models import ViewChannel
 from safeshare.exchange.selectors_consent import share_consent
 from safeshare.exchange.services.referrals import CONSENT_REASONS
@@ -247,7 +247,7 @@ def request_accept(request: HttpRequest, request_id: str) -> HttpResponse:
     flow_start(
         request,
         subject_id=str(found.subject_id),
-        answering=(answering.REQUEST, str(found.pk)),
+        answering=(ANSWERING_REQUEST, str(found.pk)),
     )
     return redirect("decisions:aid_answers")
 

@@ -11,15 +11,13 @@ from django.db import connection, connections, transaction
 
 from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import staff
+from safeshare.casework import answering
+from safeshare.casework.views import RECORD_CLOSED
 from safeshare.core.errors import NotFound
-from safeshare.decisions import answering
-from safeshare.decisions import services as decision_services
-from safeshare.decisions.flow import SESSION_KEY
+from safeshare.decisions.flow import ANSWERING_REQUEST, SESSION_KEY
 from safeshare.decisions.models import Decision
 from safeshare.decisions.services import DecisionDraft
 from safeshare.decisions.tests.helpers import share_fields
-from safeshare.decisions.views import RECORD_CLOSED
-from safeshare.exchange import answering as exchange_answering
 from safeshare.exchange import services
 from safeshare.exchange.models import InformationRequest, RequestResponse, RequestWithdrawal
 from safeshare.exchange.tests.helpers import decision_for, last_entry, raise_request
@@ -91,7 +89,7 @@ def test_recording_from_the_aid_locks_the_request_before_the_decision_and_ledger
 def test_an_unknown_kind_to_answer_is_not_found_and_records_nothing(w):  # noqa: F811
     before = last_entry().seq
     with pytest.raises(NotFound):
-        decision_services.decision_record_answering(
+        answering.decision_record_answering(
             actor=w["sender"],
             subject=w["child"],
             answering_kind="nothing",
@@ -135,10 +133,10 @@ def test_a_withdrawal_racing_the_aid_record_step_does_not_deadlock_on_postgresql
         try:
             pid.append(_backend_pid())
             started.set()
-            decision_services.decision_record_answering(
+            answering.decision_record_answering(
                 actor=w["recipient"],
                 subject=w["child"],
-                answering_kind=exchange_answering.REQUEST,
+                answering_kind=ANSWERING_REQUEST,
                 answering_id=str(asked.pk),
                 draft=DecisionDraft(**share_fields(w["home"])),
             )

@@ -11,7 +11,6 @@ from .advice import advice_give, advice_request
 from .decisions import (
     DecisionDraft,
     decision_record,
-    decision_record_answering,
     decision_supersede,
     departs_from,
 )
@@ -23,7 +22,6 @@ __all__ = [
     "advice_give",
     "advice_request",
     "decision_record",
-    "decision_record_answering",
     "decision_review",
     "decision_supersede",
     "departs_from",

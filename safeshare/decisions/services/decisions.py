@@ -23,7 +23,6 @@ from safeshare.consent.models import Consent
 from safeshare.core import clock, event_times
 from safeshare.core.errors import Errors, Forbidden, raise_if
 from safeshare.core.validation import validate_new
-from safeshare.decisions import answering
 from safeshare.decisions.aid import Recommendation
 from safeshare.decisions.models import (
     AdviceRequest,
@@ -323,36 +322,6 @@ def decision_record(
         payload=payload,
     )
     return decision
-
-
-@transaction.atomic
-def decision_record_answering(
-    *,
-    actor: User,
-    subject: Person | None,
-    anonymised: bool = False,
-    answering_kind: str,
-    answering_id: str,
-    draft: DecisionDraft,
-) -> tuple[Decision, answering.Answered]:
-    """Record a decision and, in the same transaction, answer the record the decision aid
-    was started from (an information request: Protocol App. 2 Q7, the decision either
-    way is the answer).
-
-    The higher app that owns the record answers it through its own service and
-    ledger entry (`decisions.answering`). The record is locked first, before the
-    decision's ledger entry, the order a withdrawal or an answer from the
-    record's page takes too (no deadlock); if it cannot be answered (withdrawn
-    or already answered meanwhile: `answering.RecordClosed`) nothing is
-    recorded.
-    """
-    prepared = answering.prepare(answering_kind, actor=actor, record_id=answering_id)
-    not_before = answering.not_before(prepared)
-    decision = decision_record(
-        actor=actor, subject=subject, anonymised=anonymised, draft=draft, not_before=not_before
-    )
-    answered = answering.answer(prepared, actor=actor, decision=decision)
-    return decision, answered
 
 
 @transaction.atomic
