@@ -8,8 +8,8 @@ import pytest
 from safeshare.access.tests.helpers import person_for
 from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import staff
-from safeshare.decisions import views
 from safeshare.decisions.flow import SESSION_KEY
+from safeshare.decisions.views import decisions as views
 from safeshare.web.testing import sign_in_verified
 
 pytestmark = pytest.mark.django_db
