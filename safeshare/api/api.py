@@ -28,8 +28,9 @@ from safeshare.api.problems import (
 from safeshare.api.tokens import router as tokens_router
 from safeshare.consent.api import router as consent_router
 from safeshare.core.errors import NotFound, PreconditionRequired, VersionConflict
-from safeshare.decisions.api.decisions import advice_router, packs_router
+from safeshare.decisions.api.advice import advice_router
 from safeshare.decisions.api.decisions import router as decisions_router
+from safeshare.decisions.api.packs import packs_router
 from safeshare.exchange.api import referrals_router, requests_router, shares_router
 from safeshare.exchange.api_consent import router as continued_use_router
 from safeshare.exchange.api_subject import router as subject_notifications_router
