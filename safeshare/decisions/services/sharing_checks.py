@@ -1,11 +1,7 @@
 """The questions about the sharing, one checker each: the lawful basis and statutes,
 consent, the safeguarding reason, the recipients, and whether the consent relied on
-covers them (Protocol 1.7, 1.13, 6.3-6.7; App. 2 Q4-Q6).
-
-Each checker adds its errors, field-named with a code, and returns the values
-it cleaned; `decisions._record` asks them in order, so a field's errors come
-in the order the protocol asks its questions. A draft is typed, but an adapter
-may still pass anything: every checker refuses a wrong type as a field error.
+covers them (Protocol 1.7, 1.13, 6.3-6.7; App. 2 Q4-Q6). Written and asked as the
+checkers of `record_checks` are.
 """
 
 from __future__ import annotations
