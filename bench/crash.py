@@ -31,6 +31,7 @@ Exit status 0 when all four hold, 1 otherwise; figures as in ``bench.common``.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
 import http.client
 import json
@@ -288,11 +289,15 @@ def bodies(partnership, n: int) -> tuple[dict, dict]:
     from bench.loop import operation_inputs
 
     decision, share = operation_inputs(partnership, n)
+    draft = decision["draft"]
+    # The draft's fields that were given (a default left out, as the API takes it).
     decision_body = {
-        key: value for key, value in decision.items() if key not in {"actor", "subject"}
+        f.name: value
+        for f in dataclasses.fields(draft)
+        if (value := getattr(draft, f.name)) != f.default
     }
     decision_body["subject"] = str(partnership.child.id)
-    decision_body["recipient_agencies"] = [str(a.id) for a in decision["recipient_agencies"]]
+    decision_body["recipient_agencies"] = [str(a.id) for a in draft.recipient_agencies]
     share_body = {
         "kind": str(share["kind"]),
         "access_until": share["access_until"].isoformat(),

@@ -104,13 +104,12 @@ def operation_inputs(p: Partnership, n: int) -> tuple[dict, dict]:
     """Keyword arguments for one decision and its share (the decision is filled in later)."""
     from safeshare.consent.models import ItemCategory
     from safeshare.core import clock
+    from safeshare.decisions.services import DecisionDraft
     from safeshare.exchange.models import ItemNature, ShareKind
     from safeshare.exchange.services import ItemDraft, RecipientDraft
 
     recipient_agency = p.receiver.agency
-    decision = dict(
-        actor=p.sender,
-        subject=p.child,
+    draft = DecisionDraft(
         answers={
             "purpose": "yes",
             "anonymised_suffices": "no",
@@ -134,6 +133,7 @@ def operation_inputs(p: Partnership, n: int) -> tuple[dict, dict]:
         safeguarding_reason="reasonable_cause_significant_harm",
         recipient_agencies=[recipient_agency],
     )
+    decision = dict(actor=p.sender, subject=p.child, draft=draft)
     today = clock.today()
     share = dict(
         actor=p.sender,

@@ -169,9 +169,13 @@ def _capture(before: dict, subject) -> Template:
 
 
 def decision_kwargs(actor, subject, recipient_agency, outcome: str = "share") -> dict:
-    return dict(
-        actor=actor,
-        subject=subject,
+    return dict(actor=actor, subject=subject, draft=_decision_draft(recipient_agency, outcome))
+
+
+def _decision_draft(recipient_agency, outcome: str):
+    from safeshare.decisions.services import DecisionDraft
+
+    return DecisionDraft(
         answers={
             "purpose": "yes",
             "anonymised_suffices": "no",

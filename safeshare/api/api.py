@@ -23,8 +23,9 @@ from safeshare.consent.api.conflicts import router as consent_conflicts_router
 from safeshare.consent.api.consents import router as consent_router
 from safeshare.consent.api.notices import router as consent_notices_router
 from safeshare.core.errors import NotFound, PreconditionRequired, VersionConflict
-from safeshare.decisions.api import advice_router, packs_router
-from safeshare.decisions.api import router as decisions_router
+from safeshare.decisions.api.advice import advice_router
+from safeshare.decisions.api.decisions import router as decisions_router
+from safeshare.decisions.api.packs import packs_router
 from safeshare.exchange.api.referrals import router as referrals_router
 from safeshare.exchange.api.requests import router as requests_router
 from safeshare.exchange.api.shares import router as shares_router

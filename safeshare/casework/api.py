@@ -2,9 +2,12 @@
 router. Adapters only (STYLE §2): resolve ids through `access`, call one flow, shape
 the reply."""
 
+from typing import Any
+
 from ninja import Router, Status
 
 from safeshare.access.fetch_consent import get_consent_for
+from safeshare.api.auth import AuthenticatedRequest
 from safeshare.casework.withdrawal import consent_withdraw_and_tell
 from safeshare.consent.api.schemas import ConsentOut, WithdrawalIn
 from safeshare.consent.api.shaping import consent_out, in_force_ids
@@ -15,7 +18,9 @@ router = Router(tags=["consent"])
 @router.post(
     "/{consent_id}/withdrawal", response={201: ConsentOut}, operation_id="consent_withdraw"
 )
-def consent_withdraw(request, consent_id: str, payload: WithdrawalIn):
+def consent_withdraw(
+    request: AuthenticatedRequest, consent_id: str, payload: WithdrawalIn
+) -> Status[dict[str, Any]]:
     """Record that consent was withdrawn: no new share may rely on it, and each agency that
     received information under it is told (App. 2 Q4)."""
     user = request.auth

@@ -15,3 +15,9 @@ people_pages = [
 consent_pages = [
     path("<str:consent_id>/withdraw/", views.consent_withdraw_page, name="withdraw"),
 ]
+
+# In the `decisions` namespace before the aid's own pages: the aid's record step, which
+# may answer the request the aid was started from (`decisions:aid_record`).
+decisions_pages = [
+    path("aid/record/", views.aid_record, name="aid_record"),
+]

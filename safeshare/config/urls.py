@@ -5,6 +5,7 @@ from safeshare.api.api import api
 from safeshare.casework import urls as casework_urls
 from safeshare.casework.continued_use import urls as continued_use_urls
 from safeshare.consent import urls as consent_urls
+from safeshare.decisions import urls as decisions_urls
 from safeshare.exchange import urls as exchange_urls
 from safeshare.informing import urls as informing_urls
 from safeshare.people import urls as people_urls
@@ -21,7 +22,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("ledger/", include("safeshare.ledger.urls")),
-    path("decisions/", include("safeshare.decisions.urls")),
+    # The decision aid's pages, after its record step whose code is casework's (it may
+    # answer the request the aid was started from).
+    path(
+        "decisions/",
+        include((casework_urls.decisions_pages + decisions_urls.urlpatterns, "decisions")),
+    ),
     path("exchange/", include((exchange_pages, "exchange"))),
     # The people pages, then the person page whose code is casework's (after find/ and add/).
     path("people/", include((people_urls.urlpatterns + casework_urls.people_pages, "people"))),

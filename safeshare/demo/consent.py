@@ -53,7 +53,7 @@ from safeshare.consent.services.consents import consent_record
 from safeshare.consent.services.notices import notice_record
 from safeshare.core import clock
 from safeshare.decisions.models import Decision
-from safeshare.decisions.services import decision_record
+from safeshare.decisions.services import DecisionDraft, decision_record
 from safeshare.demo.people import BOYS, FAMILIES, GIRLS
 from safeshare.exchange import services as exchange
 from safeshare.exchange.models import ContinuedUseDecision, ItemNature, ShareKind, ViewChannel
@@ -573,18 +573,20 @@ def _share_then_withdrawal(loader: _Loader) -> None:
         decision = decision_record(
             actor=teacher,
             subject=child.person,
-            answers=dict(EARLY_HELP_WITH_CONSENT),
-            outcome="share",
-            purpose="Ask the family support service and the council's Early Help team to "
-            "help the family with mornings and attendance",
-            rationale="The parent asked for this help and agreed in writing to the sharing",
-            information_considered="Attendance this term and the notes of the parent meeting",
-            lawful_basis="public_task",
-            special_category_condition="safeguarding_children_and_individuals_at_risk",
-            consent_state="given",
-            consent=consent,
-            purpose_code=SharingPurpose.RECEIVE_SERVICE,
-            recipient_agencies=[loader.agencies["harbour"], loader.agencies["council"]],
+            draft=DecisionDraft(
+                answers=dict(EARLY_HELP_WITH_CONSENT),
+                outcome="share",
+                purpose="Ask the family support service and the council's Early Help team to "
+                "help the family with mornings and attendance",
+                rationale="The parent asked for this help and agreed in writing to the sharing",
+                information_considered="Attendance this term and the notes of the parent meeting",
+                lawful_basis="public_task",
+                special_category_condition="safeguarding_children_and_individuals_at_risk",
+                consent_state="given",
+                consent=consent,
+                purpose_code=SharingPurpose.RECEIVE_SERVICE,
+                recipient_agencies=[loader.agencies["harbour"], loader.agencies["council"]],
+            ),
         )
         share = exchange.share_send(
             actor=teacher,

@@ -10,6 +10,7 @@ from django.db import transaction
 from safeshare.agencies.models import Agency, User
 from safeshare.decisions import services
 from safeshare.decisions.models import Decision
+from safeshare.decisions.services import DecisionDraft
 from safeshare.people.models import Involvement, Person, PersonKind
 from safeshare.people.selectors import parental_responsibility_holders
 
@@ -55,25 +56,27 @@ def demo_decisions_load(*, agencies: dict[str, Agency]) -> dict:
     services.decision_record(
         actor=teacher,
         subject=at_risk,
-        answers={
-            **IDENTIFYING,
-            "level_of_need": "significant_harm",
-            "confidential": "yes",
-            "consent_safeguarding": "should_not_seek",
-            "consent_not_sought_reason": "increased_risk_of_significant_harm",
-            "public_interest": "yes",
-        },
-        outcome="share",
-        purpose="Refer to the children's trust front door about bruising seen at school",
-        rationale="Telling the family first could put the child at greater risk",
-        information_considered="Class teacher's account and the body map",
-        lawful_basis="public_task",
-        special_category_condition="safeguarding_children_and_individuals_at_risk",
-        statutory_gateways=["children_act_2004_s11"],
-        consent_state="not_sought",
-        consent_not_sought_reason="increased_risk_of_significant_harm",
-        safeguarding_reason="reasonable_cause_significant_harm",
-        recipient_agencies=[trust],
+        draft=DecisionDraft(
+            answers={
+                **IDENTIFYING,
+                "level_of_need": "significant_harm",
+                "confidential": "yes",
+                "consent_safeguarding": "should_not_seek",
+                "consent_not_sought_reason": "increased_risk_of_significant_harm",
+                "public_interest": "yes",
+            },
+            outcome="share",
+            purpose="Refer to the children's trust front door about bruising seen at school",
+            rationale="Telling the family first could put the child at greater risk",
+            information_considered="Class teacher's account and the body map",
+            lawful_basis="public_task",
+            special_category_condition="safeguarding_children_and_individuals_at_risk",
+            statutory_gateways=["children_act_2004_s11"],
+            consent_state="not_sought",
+            consent_not_sought_reason="increased_risk_of_significant_harm",
+            safeguarding_reason="reasonable_cause_significant_harm",
+            recipient_agencies=[trust],
+        ),
     )
     decisions += 1
 
@@ -81,17 +84,21 @@ def demo_decisions_load(*, agencies: dict[str, Agency]) -> dict:
     services.decision_record(
         actor=teacher,
         subject=early_help,
-        answers={
-            **IDENTIFYING,
-            "level_of_need": "early_help_2",
-            "consent_early_help": "refused",
-            "public_interest": "no",
-        },
-        outcome="not_share",
-        purpose="Ask the family support service to help with school attendance",
-        rationale="The parents declined; there is no risk of significant harm, so we respect it",
-        information_considered="Attendance record for this term",
-        consent_state="refused",
+        draft=DecisionDraft(
+            answers={
+                **IDENTIFYING,
+                "level_of_need": "early_help_2",
+                "consent_early_help": "refused",
+                "public_interest": "no",
+            },
+            outcome="not_share",
+            purpose="Ask the family support service to help with school attendance",
+            rationale=(
+                "The parents declined; there is no risk of significant harm, so we respect it"
+            ),
+            information_considered="Attendance record for this term",
+            consent_state="refused",
+        ),
     )
     decisions += 1
 
@@ -105,12 +112,14 @@ def demo_decisions_load(*, agencies: dict[str, Agency]) -> dict:
     services.decision_record(
         actor=teacher,
         subject=departed,
-        answers=answers,
-        outcome="not_share",
-        purpose="Share the support plan with the family support service",
-        rationale="The plan is changing next week; I will share the new one instead",
-        information_considered="The current support plan",
-        consent_state="refused" if holders else "not_applicable",
+        draft=DecisionDraft(
+            answers=answers,
+            outcome="not_share",
+            purpose="Share the support plan with the family support service",
+            rationale="The plan is changing next week; I will share the new one instead",
+            information_considered="The current support plan",
+            consent_state="refused" if holders else "not_applicable",
+        ),
     )
     decisions += 1
 
@@ -130,14 +139,16 @@ def demo_decisions_load(*, agencies: dict[str, Agency]) -> dict:
     services.decision_record(
         actor=teacher,
         subject=advised,
-        answers={"purpose": "unsure"},
-        outcome="not_share",
-        purpose="Decide whether to tell the family support service about a household change",
-        rationale="Advice was to seek the family's agreement first",
-        information_considered="What the parent said at pick-up",
-        level_of_need="early_help_1",
-        consent_state="not_applicable",
-        advice_requests=[advice],
+        draft=DecisionDraft(
+            answers={"purpose": "unsure"},
+            outcome="not_share",
+            purpose="Decide whether to tell the family support service about a household change",
+            rationale="Advice was to seek the family's agreement first",
+            information_considered="What the parent said at pick-up",
+            level_of_need="early_help_1",
+            consent_state="not_applicable",
+            advice_requests=[advice],
+        ),
     )
     decisions += 1
 
@@ -147,34 +158,38 @@ def demo_decisions_load(*, agencies: dict[str, Agency]) -> dict:
         first = services.decision_record(
             actor=officer,
             subject=child,
-            answers={**IDENTIFYING, "legal_requirement": "yes"},
-            level_of_need="significant_harm",
-            outcome="share",
-            purpose="Section 47 enquiry: share the domestic abuse call-out log",
-            rationale="The trust's strategy discussion needs it",
-            information_considered="Call-out log for the last six months",
-            lawful_basis="legal_obligation",
-            special_category_condition="safeguarding_children_and_individuals_at_risk",
-            statutory_gateways=["children_act_1989_s47"],
-            consent_state="not_sought",
-            consent_not_sought_reason="statutory_duty_or_court_order",
-            recipient_agencies=[trust],
+            draft=DecisionDraft(
+                answers={**IDENTIFYING, "legal_requirement": "yes"},
+                level_of_need="significant_harm",
+                outcome="share",
+                purpose="Section 47 enquiry: share the domestic abuse call-out log",
+                rationale="The trust's strategy discussion needs it",
+                information_considered="Call-out log for the last six months",
+                lawful_basis="legal_obligation",
+                special_category_condition="safeguarding_children_and_individuals_at_risk",
+                statutory_gateways=["children_act_1989_s47"],
+                consent_state="not_sought",
+                consent_not_sought_reason="statutory_duty_or_court_order",
+                recipient_agencies=[trust],
+            ),
         )
         services.decision_supersede(
             actor=User.objects.get(username="police.dsl"),
             decision=first,
-            answers={**IDENTIFYING, "legal_requirement": "yes"},
-            level_of_need="significant_harm",
-            outcome="share",
-            purpose="Section 47 enquiry: share the call-out log for the last twelve months",
-            rationale="The strategy discussion asked for a longer period",
-            information_considered="Call-out log for the last twelve months",
-            lawful_basis="legal_obligation",
-            special_category_condition="safeguarding_children_and_individuals_at_risk",
-            statutory_gateways=["children_act_1989_s47"],
-            consent_state="not_sought",
-            consent_not_sought_reason="statutory_duty_or_court_order",
-            recipient_agencies=[trust],
+            draft=DecisionDraft(
+                answers={**IDENTIFYING, "legal_requirement": "yes"},
+                level_of_need="significant_harm",
+                outcome="share",
+                purpose="Section 47 enquiry: share the call-out log for the last twelve months",
+                rationale="The strategy discussion asked for a longer period",
+                information_considered="Call-out log for the last twelve months",
+                lawful_basis="legal_obligation",
+                special_category_condition="safeguarding_children_and_individuals_at_risk",
+                statutory_gateways=["children_act_1989_s47"],
+                consent_state="not_sought",
+                consent_not_sought_reason="statutory_duty_or_court_order",
+                recipient_agencies=[trust],
+            ),
         )
         decisions += 2
     return {"loaded": True, "decisions": decisions, "advice": 1}

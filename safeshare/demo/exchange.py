@@ -17,7 +17,7 @@ from django.db import transaction
 from safeshare.agencies.models import Agency, User
 from safeshare.consent.models import ItemCategory
 from safeshare.core import clock
-from safeshare.decisions.services import decision_record
+from safeshare.decisions.services import DecisionDraft, decision_record
 from safeshare.exchange import services
 from safeshare.exchange.models import InformationRequest, ItemNature, ShareKind
 from safeshare.people.models import Involvement, Person, PersonKind
@@ -56,18 +56,20 @@ def _share_decision(actor: User, child: Person, recipient: Agency, purpose: str)
     return decision_record(
         actor=actor,
         subject=child,
-        answers=dict(SHARE_WITHOUT_CONSENT),
-        outcome="share",
-        purpose=purpose,
-        rationale="The information is needed now to keep the child safe",
-        information_considered="The agency's own records for this child",
-        lawful_basis="public_task",
-        special_category_condition="safeguarding_children_and_individuals_at_risk",
-        statutory_gateways=["children_act_1989_s47"],
-        consent_state="not_sought",
-        consent_not_sought_reason="increased_risk_of_significant_harm",
-        safeguarding_reason="reasonable_cause_significant_harm",
-        recipient_agencies=[recipient],
+        draft=DecisionDraft(
+            answers=dict(SHARE_WITHOUT_CONSENT),
+            outcome="share",
+            purpose=purpose,
+            rationale="The information is needed now to keep the child safe",
+            information_considered="The agency's own records for this child",
+            lawful_basis="public_task",
+            special_category_condition="safeguarding_children_and_individuals_at_risk",
+            statutory_gateways=["children_act_1989_s47"],
+            consent_state="not_sought",
+            consent_not_sought_reason="increased_risk_of_significant_harm",
+            safeguarding_reason="reasonable_cause_significant_harm",
+            recipient_agencies=[recipient],
+        ),
     )
 
 
@@ -178,17 +180,19 @@ def demo_exchange_load(*, agencies: dict[str, Agency]) -> dict:
     refusal = decision_record(
         actor=clinician,
         subject=child,
-        answers={
-            **IDENTIFYING,
-            "level_of_need": "early_help_2",
-            "consent_early_help": "refused",
-            "public_interest": "no",
-        },
-        outcome="not_share",
-        purpose="Answer the police request about GP registration",
-        rationale="No risk of significant harm is described and the family refused",
-        information_considered="GP registration record",
-        consent_state="refused",
+        draft=DecisionDraft(
+            answers={
+                **IDENTIFYING,
+                "level_of_need": "early_help_2",
+                "consent_early_help": "refused",
+                "public_interest": "no",
+            },
+            outcome="not_share",
+            purpose="Answer the police request about GP registration",
+            rationale="No risk of significant harm is described and the family refused",
+            information_considered="GP registration record",
+            consent_state="refused",
+        ),
     )
     services.request_answer(actor=clinician, request=declined, decision=refusal)
     counts["requests"] += 1

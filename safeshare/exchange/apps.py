@@ -6,6 +6,3 @@ class ExchangeConfig(AppConfig):
     label = "exchange"
     verbose_name = "Requests and shares"
 
-    def ready(self) -> None:
-        # Let a decision recorded in the aid answer the request it was started from.
-        from safeshare.exchange import answering  # noqa: F401

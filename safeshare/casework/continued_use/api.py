@@ -4,13 +4,15 @@ before its router so the path is not read as a consent id."""
 
 import datetime
 import uuid
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from ninja import Field, Router, Schema, Status
 
 from safeshare.access.fetch_exchange import get_share_for
+from safeshare.api.auth import AuthenticatedRequest
 from safeshare.core.errors import NotFound
-from safeshare.core.sealed import ErasedText, open_text
+from safeshare.core.sealed import ErasedText
 from safeshare.exchange import services
 from safeshare.exchange.models import ContinuedUse, ContinuedUseDecision
 
@@ -42,7 +44,9 @@ class ContinuedUseOut(Schema):
 @router.post(
     "/continued-uses", response={201: ContinuedUseOut}, operation_id="consent_continued_use_record"
 )
-def consent_continued_use_record(request, payload: ContinuedUseIn):
+def consent_continued_use_record(
+    request: AuthenticatedRequest, payload: ContinuedUseIn
+) -> Status[dict[str, Any]]:
     """Your agency's decision on information it received under a consent since withdrawn."""
     user = request.auth
     try:
@@ -63,9 +67,7 @@ def consent_continued_use_record(request, payload: ContinuedUseIn):
             "recipient_agency_id": use.recipient.agency_id,
             "withdrawal_id": use.withdrawal_id,
             "decision": use.decision,
-            "reasons": _text(
-                open_text(share.subject, record_id=use.pk, field="reasons", blob=use.reasons_enc)
-            ),
+            "reasons": _text(use.reasons),
             "decided_by_id": use.decided_by_id,
             "decided_at": use.decided_at,
         },

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from safeshare.access.fetch_exchange import get_share_for
+from safeshare.agencies.backends import signed_in_user
 from safeshare.casework.continued_use.forms import ContinuedUseForm
 from safeshare.core.errors import Forbidden
 from safeshare.exchange.selectors_continued_use import continued_use_recipient, share_consent
@@ -31,7 +32,7 @@ def continued_use(request: HttpRequest, share_id: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             continued_use_record(
-                actor=request.user,
+                actor=signed_in_user(request),
                 share=share,
                 decision=form.cleaned_data["decision"],
                 reasons=form.cleaned_data["reasons"],

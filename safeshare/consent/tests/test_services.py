@@ -31,6 +31,7 @@ from safeshare.consent.tests.helpers import consent_fields, parent_of, record_co
 from safeshare.core import clock
 from safeshare.core.errors import Forbidden
 from safeshare.decisions import services as decisions
+from safeshare.decisions.services import DecisionDraft
 from safeshare.decisions.tests.helpers import IDENTIFYING
 from safeshare.exchange import services as exchange
 from safeshare.exchange.models import ContinuedUse, ShareKind
@@ -118,7 +119,9 @@ def decide_with_consent(author, child, consent, recipients, **overrides):
         recipient_agencies=recipients,
     )
     fields.update(overrides)
-    return decisions.decision_record(**fields)
+    return decisions.decision_record(
+        actor=fields.pop("actor"), subject=fields.pop("subject"), draft=DecisionDraft(**fields)
+    )
 
 
 def share_under(author, decision, recipient_agency, *, category=ItemCategory.EDUCATION):
@@ -471,18 +474,20 @@ def test_a_court_order_decision_passes_without_any_consent(author, trust):
     decision = decisions.decision_record(
         actor=author,
         subject=child,
-        answers={**IDENTIFYING, "legal_requirement": "yes"},
-        outcome="share",
-        purpose="The family court ordered the school's records",
-        rationale="A court order requires it (Protocol 6.7)",
-        information_considered="The order and the attendance file",
-        level_of_need="early_help_2",
-        lawful_basis="legal_obligation",
-        special_category_condition="art9_legal_claims",
-        statutory_gateways=["court_order"],
-        consent_state="not_sought",
-        consent_not_sought_reason="statutory_duty_or_court_order",
-        recipient_agencies=[trust],
+        draft=DecisionDraft(
+            answers={**IDENTIFYING, "legal_requirement": "yes"},
+            outcome="share",
+            purpose="The family court ordered the school's records",
+            rationale="A court order requires it (Protocol 6.7)",
+            information_considered="The order and the attendance file",
+            level_of_need="early_help_2",
+            lawful_basis="legal_obligation",
+            special_category_condition="art9_legal_claims",
+            statutory_gateways=["court_order"],
+            consent_state="not_sought",
+            consent_not_sought_reason="statutory_duty_or_court_order",
+            recipient_agencies=[trust],
+        ),
     )
     assert decision.consent is None and share_under(author, decision, trust).pk
 

@@ -6,6 +6,7 @@ from safeshare.agencies.models import AgencyType, Role
 from safeshare.agencies.tests.factories import AgencyFactory, staff
 from safeshare.core import clock
 from safeshare.decisions import services
+from safeshare.decisions.services import DecisionDraft
 from safeshare.ledger.models import Entry
 
 IDENTIFYING = {
@@ -82,7 +83,9 @@ def recipient_agency():
 
 def record_share(author, child, **overrides):
     return services.decision_record(
-        actor=author, subject=child, **share_fields(recipient_agency(), **overrides)
+        actor=author,
+        subject=child,
+        draft=DecisionDraft(**share_fields(recipient_agency(), **overrides)),
     )
 
 

@@ -8,8 +8,8 @@ import pytest
 from safeshare.access.tests.helpers import person_for
 from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import staff
-from safeshare.decisions import views
 from safeshare.decisions.flow import SESSION_KEY
+from safeshare.decisions.views import _common as views_common
 from safeshare.demo.testing import sign_in_verified
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def author(client, monkeypatch):
-    monkeypatch.setattr(views, "CHOOSE_FROM", 2)
+    monkeypatch.setattr(views_common, "CHOOSE_FROM", 2)
     user = staff(Role.PRACTITIONER)
     sign_in_verified(client, user)
     return user

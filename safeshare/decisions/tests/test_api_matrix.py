@@ -27,6 +27,7 @@ from safeshare.decisions.models import (
     DecisionReview,
     ProtocolPackChoice,
 )
+from safeshare.decisions.services import DecisionDraft
 from safeshare.decisions.tests.helpers import SHARE_WITH_CONSENT, not_share_fields
 from safeshare.exchange.models import Share, ShareKind, ShareRecipient
 from safeshare.ledger.models import Entry
@@ -81,7 +82,9 @@ def world():
 def departing_decision(author, child) -> Decision:
     """A decision not to share where the aid recommends sharing: a safeguarding lead reviews it."""
     return services.decision_record(
-        actor=author, subject=child, **not_share_fields(answers=dict(SHARE_WITH_CONSENT))
+        actor=author,
+        subject=child,
+        draft=DecisionDraft(**not_share_fields(answers=dict(SHARE_WITH_CONSENT))),
     )
 
 

@@ -6,7 +6,7 @@ from django.test import Client
 from safeshare.access.tests.helpers import person_for
 from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import staff
-from safeshare.decisions.services import decision_record
+from safeshare.decisions.services import DecisionDraft, decision_record
 from safeshare.decisions.tests.helpers import not_share_fields, record_share
 from safeshare.demo.testing import sign_in_verified
 
@@ -32,5 +32,7 @@ def test_decision_to_share_links_to_building_the_share():
 
 def test_decision_not_to_share_offers_no_share():
     author = staff(Role.PRACTITIONER)
-    decision = decision_record(actor=author, subject=person_for(author), **not_share_fields())
+    decision = decision_record(
+        actor=author, subject=person_for(author), draft=DecisionDraft(**not_share_fields())
+    )
     assert "/exchange/shares/new/" not in page_for(author, decision)

@@ -6,7 +6,6 @@ import datetime
 
 import pytest
 import time_machine
-from django.core.exceptions import ValidationError
 
 from safeshare.access.tests.helpers import person_for
 from safeshare.agencies.models import AgencyType, Role
@@ -179,22 +178,6 @@ def asked(w):
     with time_machine.travel(NOW - datetime.timedelta(days=1), tick=False):
         request = raise_request(requester, w["child"], w["school"])
     return request
-
-
-def test_a_decision_answering_a_request_cannot_be_dated_before_the_request(w, asked):
-    with pytest.raises(ValidationError) as caught:
-        services.decision_record_answering(
-            actor=w["author"],
-            subject=w["child"],
-            answering_kind="request",
-            answering_id=str(asked.pk),
-            **{k: v for k, v in body(w).items() if k != "subject"},
-            decided_at=NOW - datetime.timedelta(days=2),
-            backdating_reason="away_from_system",
-        )
-    codes = [e.code for e in caught.value.error_dict["decided_at"]]
-    assert codes == ["before_request"]
-    assert not Decision.objects.exists()
 
 
 def test_an_earlier_decision_cannot_answer_a_later_request_through_the_api(w, asked):

@@ -19,6 +19,7 @@ from safeshare.core.tests.paging import (  # noqa: F401
     rows_on,
 )
 from safeshare.decisions import services
+from safeshare.decisions.services import DecisionDraft
 from safeshare.decisions.tests.helpers import SHARE_WITH_CONSENT, not_share_fields
 from safeshare.demo.testing import sign_in_verified
 
@@ -60,7 +61,9 @@ def _decisions(author, child, n, **overrides):
         with time_machine.travel(START + datetime.timedelta(days=day), tick=False):
             made.append(
                 services.decision_record(
-                    actor=author, subject=child, **not_share_fields(**overrides)
+                    actor=author,
+                    subject=child,
+                    draft=DecisionDraft(**not_share_fields(**overrides)),
                 )
             )
     return made

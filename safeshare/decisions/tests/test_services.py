@@ -13,6 +13,7 @@ from safeshare.core import clock
 from safeshare.core.errors import Forbidden
 from safeshare.decisions import selectors, services
 from safeshare.decisions.models import Decision, DecisionReview, ProtocolPackChoice
+from safeshare.decisions.services import DecisionDraft
 from safeshare.decisions.tests.helpers import (
     SHARE_WITH_CONSENT,
     latest_entry,
@@ -44,7 +45,7 @@ def refused(author, child, **fields):
     """Call decision_record expecting refusal; assert nothing was written."""
     decisions, entries = Decision.objects.count(), Entry.objects.count()
     with pytest.raises(ValidationError) as excinfo:
-        services.decision_record(actor=author, subject=child, **fields)
+        services.decision_record(actor=author, subject=child, draft=DecisionDraft(**fields))
     assert Decision.objects.count() == decisions
     assert Entry.objects.count() == entries
     return errors_of(excinfo)
@@ -70,7 +71,9 @@ def test_decision_to_share_is_recorded_sealed_and_in_the_ledger(author, child):
 
 
 def test_decision_not_to_share_is_equally_complete(author, child):
-    decision = services.decision_record(actor=author, subject=child, **not_share_fields())
+    decision = services.decision_record(
+        actor=author, subject=child, draft=DecisionDraft(**not_share_fields())
+    )
     assert decision.outcome == "not_share" and decision.recommendation == "do_not_share"
     assert decision.explicit_consent_expected  # Early Help, App. 2
     assert decision.consent_state == "refused"
@@ -85,12 +88,14 @@ def test_decision_names_its_child_or_is_anonymised(author):
         actor=author,
         subject=None,
         anonymised=True,
-        **not_share_fields(
-            answers={"purpose": "yes", "anonymised_suffices": "yes"},
-            outcome="share",
-            consent_state="not_applicable",
-            lawful_basis="public_task",
-            recipient_agencies=[recipient_agency()],
+        draft=DecisionDraft(
+            **not_share_fields(
+                answers={"purpose": "yes", "anonymised_suffices": "yes"},
+                outcome="share",
+                consent_state="not_applicable",
+                lawful_basis="public_task",
+                recipient_agencies=[recipient_agency()],
+            )
         ),
     )
     assert decision.anonymised and decision.subject is None
@@ -137,7 +142,7 @@ def test_early_help_sharing_without_consent_needs_a_safeguarding_reason(author, 
     )
     assert refused(author, child, **fields)["safeguarding_reason"] == ["early_help_needs_consent"]
     fields["safeguarding_reason"] = "evidence_of_significant_harm"
-    decision = services.decision_record(actor=author, subject=child, **fields)
+    decision = services.decision_record(actor=author, subject=child, draft=DecisionDraft(**fields))
     assert decision.explicit_consent_expected and decision.lawful_basis == "public_task"
 
 
@@ -172,7 +177,9 @@ def test_relying_on_consent_cites_a_consent_record_and_a_purpose(author, child):
     errors = refused(author, child, **base, consent=consent, purpose_code="not-a-purpose")
     assert errors["purpose_code"] == ["choice_unknown"]
     decision = services.decision_record(
-        actor=author, subject=child, **base, consent=consent, purpose_code="receive_service"
+        actor=author,
+        subject=child,
+        draft=DecisionDraft(**base, consent=consent, purpose_code="receive_service"),
     )
     assert decision.consent == consent and decision.consent_given_by == mother
     assert decision.consent_given_at == consent.given_at and decision.recommendation == "share"
@@ -214,7 +221,9 @@ def test_required_text_is_required(author, child):
 
 def test_a_departure_is_flagged_and_reviewed_by_a_safeguarding_lead(author, child):
     decision = services.decision_record(
-        actor=author, subject=child, **not_share_fields(answers=dict(SHARE_WITH_CONSENT))
+        actor=author,
+        subject=child,
+        draft=DecisionDraft(**not_share_fields(answers=dict(SHARE_WITH_CONSENT))),
     )
     assert decision.departs_from_recommendation
     lead = staff(Role.SAFEGUARDING_LEAD, agency=author.agency)
@@ -249,9 +258,11 @@ def test_a_decision_that_follows_the_aid_cannot_be_reviewed(author, child):
 
 
 def test_superseding_keeps_both_decisions(author, child):
-    first = services.decision_record(actor=author, subject=child, **not_share_fields())
+    first = services.decision_record(
+        actor=author, subject=child, draft=DecisionDraft(**not_share_fields())
+    )
     second = services.decision_supersede(
-        actor=author, decision=first, **share_fields(recipient_agency())
+        actor=author, decision=first, draft=DecisionDraft(**share_fields(recipient_agency()))
     )
     assert second.supersedes == first and second.subject == child
     assert first.is_superseded and not second.is_superseded
@@ -261,17 +272,23 @@ def test_superseding_keeps_both_decisions(author, child):
     listed = list(selectors.decision_list_for_person(user=author, person=child))
     assert listed == [second, first] and listed[1].is_superseded
     with pytest.raises(ValidationError) as excinfo:
-        services.decision_supersede(actor=author, decision=first, **not_share_fields())
+        services.decision_supersede(
+            actor=author, decision=first, draft=DecisionDraft(**not_share_fields())
+        )
     assert errors_of(excinfo) == {"decision": ["already_superseded"]}
     other = staff(Role.PRACTITIONER, agency=author.agency)
     with pytest.raises(Forbidden):
-        services.decision_supersede(actor=other, decision=second, **not_share_fields())
+        services.decision_supersede(
+            actor=other, decision=second, draft=DecisionDraft(**not_share_fields())
+        )
 
 
 def test_another_agency_cannot_record_about_a_child_it_does_not_work_with(author, child):
     stranger = staff(Role.PRACTITIONER)
     with pytest.raises(Forbidden):
-        services.decision_record(actor=stranger, subject=child, **not_share_fields())
+        services.decision_record(
+            actor=stranger, subject=child, draft=DecisionDraft(**not_share_fields())
+        )
     assert Decision.objects.count() == 0
 
 
@@ -306,14 +323,18 @@ def test_advice_is_asked_without_revealing_the_child_and_recorded_on_the_decisio
     decision = services.decision_record(
         actor=author,
         subject=child,
-        **not_share_fields(answers=answers, level_of_need="early_help_2", advice_requests=[advice]),
+        draft=DecisionDraft(
+            **not_share_fields(
+                answers=answers, level_of_need="early_help_2", advice_requests=[advice]
+            )
+        ),
     )
     assert decision.recommendation == "seek_advice" and not decision.departs_from_recommendation
     assert list(decision.advice_requests.all()) == [advice]
     undecided = services.decision_supersede(
         actor=author,
         decision=decision,
-        **not_share_fields(answers=answers, level_of_need="early_help_2"),
+        draft=DecisionDraft(**not_share_fields(answers=answers, level_of_need="early_help_2")),
     )
     assert undecided.departs_from_recommendation
 
@@ -341,7 +362,9 @@ def test_advice_goes_to_a_lead_of_ones_own_agency(author, child):
 
 
 def test_partnership_officer_chooses_the_pack_and_past_decisions_keep_theirs(author, child):
-    before = services.decision_record(actor=author, subject=child, **not_share_fields())
+    before = services.decision_record(
+        actor=author, subject=child, draft=DecisionDraft(**not_share_fields())
+    )
     officer = staff(Role.PARTNERSHIP_OFFICER)
     assert selectors.pack_in_force().id == "current-law-2026"
     with pytest.raises(Forbidden):
@@ -354,7 +377,9 @@ def test_partnership_officer_chooses_the_pack_and_past_decisions_keep_theirs(aut
     assert entry.kind == "pack.chosen" and entry.payload["pack_id"] == "scsp-2022"
     assert entry.payload["choice"] == str(choice.pk)
     assert selectors.pack_in_force().id == "scsp-2022"
-    after = services.decision_record(actor=author, subject=child, **not_share_fields())
+    after = services.decision_record(
+        actor=author, subject=child, draft=DecisionDraft(**not_share_fields())
+    )
     before.refresh_from_db()
     assert (before.pack_id, after.pack_id) == ("current-law-2026", "scsp-2022")
     with pytest.raises(ValidationError) as excinfo:
@@ -366,7 +391,9 @@ def test_partnership_officer_chooses_the_pack_and_past_decisions_keep_theirs(aut
 def test_duty_to_share_requires_the_more_detrimental_test(author, child, monkeypatch):
     from safeshare.decisions.tests.test_aid import CURRENT_DUTY
 
-    monkeypatch.setattr("safeshare.decisions.services.pack_in_force", lambda: CURRENT_DUTY)
+    monkeypatch.setattr(
+        "safeshare.decisions.services.decisions.pack_in_force", lambda: CURRENT_DUTY
+    )
     answers = {**not_share_fields()["answers"], "more_detrimental": "yes"}
     errors = refused(author, child, **not_share_fields(answers=answers))
     assert errors["more_detrimental_to_child"] == ["required"]
@@ -382,10 +409,12 @@ def test_duty_to_share_requires_the_more_detrimental_test(author, child, monkeyp
     decision = services.decision_record(
         actor=author,
         subject=child,
-        **not_share_fields(
-            answers=answers,
-            more_detrimental_to_child=True,
-            more_detrimental_reasoning="Sharing would expose the child to retaliation",
+        draft=DecisionDraft(
+            **not_share_fields(
+                answers=answers,
+                more_detrimental_to_child=True,
+                more_detrimental_reasoning="Sharing would expose the child to retaliation",
+            )
         ),
     )
     assert decision.duty_to_share_applies and decision.more_detrimental_to_child

@@ -13,6 +13,7 @@ from safeshare.core import clock
 from safeshare.decisions import aid, selectors, services
 from safeshare.decisions.flow import SESSION_KEY
 from safeshare.decisions.models import Decision, DecisionReview, ProtocolPackChoice
+from safeshare.decisions.services import DecisionDraft
 from safeshare.decisions.tests.helpers import (
     NOT_SHARE_EARLY_HELP,
     SHARE_WITH_CONSENT,
@@ -206,7 +207,9 @@ def test_decision_not_to_share_walk_and_review_of_a_departure(author):
 
 def test_correcting_a_decision_keeps_the_old_one_readable(author):
     child = person_for(author)
-    first = services.decision_record(actor=author, subject=child, **not_share_fields())
+    first = services.decision_record(
+        actor=author, subject=child, draft=DecisionDraft(**not_share_fields())
+    )
     client = signed_in(author)
     response = client.post(f"/decisions/{first.pk}/correct/")
     assert response["Location"] == "/decisions/aid/record/"
@@ -274,11 +277,13 @@ def test_decision_lists_use_a_constant_number_of_queries(
     client = signed_in(author)
     child = person_for(author)
     path = page.format(child=child.pk)
-    services.decision_record(actor=author, subject=child, **not_share_fields())
+    services.decision_record(actor=author, subject=child, draft=DecisionDraft(**not_share_fields()))
     with django_assert_max_num_queries(30) as few:
         client.get(path)
     for _ in range(5):
-        services.decision_record(actor=author, subject=child, **not_share_fields())
+        services.decision_record(
+            actor=author, subject=child, draft=DecisionDraft(**not_share_fields())
+        )
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(path)
     assert response.content.decode().count(">Follows<") == 6
@@ -293,7 +298,9 @@ def test_departures_and_advice_lists_use_a_constant_number_of_queries(
 
     def add():
         services.decision_record(
-            actor=author, subject=child, **not_share_fields(answers=dict(SHARE_WITH_CONSENT))
+            actor=author,
+            subject=child,
+            draft=DecisionDraft(**not_share_fields(answers=dict(SHARE_WITH_CONSENT))),
         )
         services.advice_request(actor=author, adviser=lead, subject=child, question="?")
 

@@ -175,32 +175,34 @@ def _record_decision(
     be sought, public interest; the decision aid runs on these answers under
     the pack in force and `decision_record` appends `decision.recorded`.
     """
-    from safeshare.decisions.services import decision_record
+    from safeshare.decisions.services import DecisionDraft, decision_record
 
     return decision_record(
         actor=actor,
         subject=subject,
-        answers={
-            "purpose": "yes",
-            "anonymised_suffices": "no",
-            "identifies": "yes",
-            "legal_requirement": "no",
-            "level_of_need": LEVEL_OF_NEED,
-            "confidential": "yes",
-            "consent_safeguarding": "should_not_seek",
-            "consent_not_sought_reason": consent_reason,
-            "public_interest": "yes",
-        },
-        outcome=DecisionOutcome.SHARE,
-        purpose="Referral to the children's trust front door (MASH)",
-        rationale=reason,
-        information_considered="The items sent with the referral.",
-        level_of_need=LEVEL_OF_NEED,
-        lawful_basis=LAWFUL_BASIS,
-        special_category_condition=SPECIAL_CATEGORY_CONDITION,
-        statutory_gateways=[STATUTORY_GATEWAY],
-        consent_state=ConsentState.NOT_SOUGHT,
-        consent_not_sought_reason=consent_reason,
-        safeguarding_reason=SAFEGUARDING_REASON,
-        recipient_agencies=[front_door],
+        draft=DecisionDraft(
+            answers={
+                "purpose": "yes",
+                "anonymised_suffices": "no",
+                "identifies": "yes",
+                "legal_requirement": "no",
+                "level_of_need": LEVEL_OF_NEED,
+                "confidential": "yes",
+                "consent_safeguarding": "should_not_seek",
+                "consent_not_sought_reason": consent_reason,
+                "public_interest": "yes",
+            },
+            outcome=DecisionOutcome.SHARE,
+            purpose="Referral to the children's trust front door (MASH)",
+            rationale=reason,
+            information_considered="The items sent with the referral.",
+            level_of_need=LEVEL_OF_NEED,
+            lawful_basis=LAWFUL_BASIS,
+            special_category_condition=SPECIAL_CATEGORY_CONDITION,
+            statutory_gateways=[STATUTORY_GATEWAY],
+            consent_state=ConsentState.NOT_SOUGHT,
+            consent_not_sought_reason=consent_reason,
+            safeguarding_reason=SAFEGUARDING_REASON,
+            recipient_agencies=[front_door],
+        ),
     )

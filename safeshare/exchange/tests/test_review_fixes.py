@@ -11,7 +11,7 @@ from safeshare.agencies.tests.factories import staff
 from safeshare.api.tests.helpers import assert_problem, token_client
 from safeshare.core import clock
 from safeshare.decisions.models import Decision
-from safeshare.decisions.services import decision_record
+from safeshare.decisions.services import DecisionDraft, decision_record
 from safeshare.decisions.tests.helpers import record_share, share_fields
 from safeshare.exchange import receipts, services
 from safeshare.exchange.models import InformationRequest, Share, ShareView
@@ -38,7 +38,9 @@ def test_decision_time_without_a_time_zone_is_a_field_error():
     fields = share_fields(record_share(author, child).recipient_agencies.first())
     before = counts()
     with pytest.raises(ValidationError) as caught:
-        decision_record(actor=author, subject=child, **fields, decided_at=NAIVE)
+        decision_record(
+            actor=author, subject=child, draft=DecisionDraft(**fields, decided_at=NAIVE)
+        )
     assert "timezone_required" in codes(caught.value, "decided_at")
     assert counts() == before
 

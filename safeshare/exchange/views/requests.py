@@ -23,8 +23,8 @@ from safeshare.access.rules.exchange import RequestTarget
 from safeshare.agencies.models import Agency
 from safeshare.core.errors import Forbidden
 from safeshare.core.paging import answers_bad_page, paginate
-from safeshare.decisions.flow import flow_start
-from safeshare.exchange import answering, forms, selectors, services
+from safeshare.decisions.flow import ANSWERING_REQUEST, flow_start
+from safeshare.exchange import forms, selectors, services
 from safeshare.people.identity import read_identity
 from safeshare.ui.query import accepts_query
 
@@ -188,7 +188,7 @@ def request_accept(request: HttpRequest, request_id: str) -> HttpResponse:
     flow_start(
         request,
         subject_id=str(found.subject_id),
-        answering=(answering.REQUEST, str(found.pk)),
+        answering=(ANSWERING_REQUEST, str(found.pk)),
     )
     return redirect("decisions:aid_answers")
 

@@ -1,4 +1,4 @@
-"""Decisions API: the decision aid, decision records, reviews, advice and protocol packs.
+"""Decisions API: the decision aid, decision records and reviews.
 
 Adapters only: parse, fetch through access, call one service, shape the reply.
 The child's identity never travels in a URL; answers are codes.
@@ -6,15 +6,13 @@ The child's identity never travels in a URL; answers are codes.
 
 import datetime
 import uuid
-from typing import Any
 
-from django.core.exceptions import ValidationError
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from safeshare.access.actions import Action
 from safeshare.access.fetch import get_person_for
-from safeshare.access.fetch_decisions import get_advice_request_for, get_decision_for
+from safeshare.access.fetch_decisions import get_decision_for
 from safeshare.access.policy import require, visible
 from safeshare.access.rules.decisions import DecisionTarget
 from safeshare.agencies.models import Agency, User
@@ -23,19 +21,12 @@ from safeshare.core import clock
 from safeshare.core.paging import LimitOffset, Rows
 from safeshare.decisions import aid, selectors, services
 from safeshare.decisions.models import AdviceRequest, Decision
-from safeshare.decisions.packs import Pack
+from safeshare.decisions.services import DecisionDraft
 from safeshare.people.models import Person
 
+from ._common import CODE, TEXT, _invalid, _text
+
 router = Router(tags=["decisions"])
-advice_router = Router(tags=["decisions"])
-packs_router = Router(tags=["decisions"])
-
-TEXT = Field(default="", max_length=10_000)
-CODE = Field(default="", max_length=60)
-
-
-def _text(value: Any) -> str | None:
-    return None if value is None else str(value)
 
 
 # ---------------------------------------------------------------------------
@@ -172,57 +163,6 @@ class DecisionOut(DecisionSummaryOut):
     reviews: list[ReviewOut]
 
 
-class AdviceIn(Schema):
-    adviser: uuid.UUID
-    subject: uuid.UUID | None = None
-    question: str = TEXT
-    identity_revealed: bool = False
-
-
-class AdviceGiveIn(Schema):
-    advice: str = TEXT
-    advised_outcome: str = Field(max_length=30)
-
-
-class AdviceOut(Schema):
-    id: uuid.UUID
-    asked_by: uuid.UUID
-    adviser: uuid.UUID
-    subject: uuid.UUID | None  # None for the adviser unless the asker revealed the child
-    identity_revealed: bool
-    asked_at: datetime.datetime
-    question: str | None
-    answered: bool
-    advice: str | None
-    advised_outcome: str | None
-    given_at: datetime.datetime | None
-
-
-class PackOut(Schema):
-    id: str
-    version: str
-    title: str
-    source: str
-    approved_on: datetime.date
-    review_due: datetime.date
-    review_overdue: bool
-    in_force: bool
-    notes: str
-
-
-class PackChooseIn(Schema):
-    pack_id: str = Field(max_length=60)
-    reason: str = Field(default="", max_length=500)
-
-
-class PackChoiceOut(Schema):
-    id: uuid.UUID
-    pack_id: str
-    chosen_by: uuid.UUID
-    chosen_at: datetime.datetime
-    reason: str
-
-
 # ---------------------------------------------------------------------------
 # Shaping
 # ---------------------------------------------------------------------------
@@ -291,39 +231,6 @@ def _decision_out(decision: Decision) -> dict:
     }
 
 
-def _advice_out(user: User, advice: AdviceRequest) -> dict:
-    subject = selectors.advice_subject_for(user=user, advice=advice)
-    response = getattr(advice, "response", None)
-    text = selectors.advice_text(advice)
-    return {
-        "id": advice.id,
-        "asked_by": advice.asked_by_id,
-        "adviser": advice.adviser_id,
-        "subject": subject.id if subject else None,
-        "identity_revealed": advice.identity_revealed,
-        "asked_at": advice.asked_at,
-        "question": _text(text["question"]),
-        "answered": response is not None,
-        "advice": _text(text["advice"]),
-        "advised_outcome": response.advised_outcome if response else None,
-        "given_at": response.given_at if response else None,
-    }
-
-
-def _pack_out(pack: Pack, *, in_force: bool, overdue: bool) -> dict:
-    return {
-        "id": pack.id,
-        "version": pack.version,
-        "title": pack.title,
-        "source": pack.source,
-        "approved_on": pack.approved_on,
-        "review_due": pack.review_due,
-        "review_overdue": overdue,
-        "in_force": in_force,
-        "notes": pack.notes,
-    }
-
-
 def _question_out(question) -> dict:
     return {
         "id": question.id,
@@ -339,22 +246,16 @@ def _question_out(question) -> dict:
 # ---------------------------------------------------------------------------
 
 
-def _invalid(field: str, message: str, code: str) -> ValidationError:
-    return ValidationError({field: [ValidationError(message, code=code)]})
-
-
-def _fields(user: User, payload: DecisionIn, subject: Person | None) -> dict:
-    data = payload.dict(exclude={"subject", "anonymised"})
+def _draft(user: User, payload: DecisionIn, subject: Person | None) -> DecisionDraft:
+    """The body as a draft, its ids resolved to what the user may cite."""
     agencies = list(Agency.objects.filter(pk__in=payload.recipient_agencies))
     if len(agencies) != len(set(payload.recipient_agencies)):
         raise _invalid("recipient_agencies", "Choose agencies that exist.", "unknown_agency")
-    data["recipient_agencies"] = agencies
     advice = list(visible(user, AdviceRequest.objects.all()).filter(pk__in=payload.advice_requests))
     if len(advice) != len(set(payload.advice_requests)):
         raise _invalid("advice_requests", "Attach advice you asked for.", "unknown_advice")
-    data["advice_requests"] = advice
-    data["consent"] = None
-    if data.pop("consent_id") is not None:
+    consent = None
+    if payload.consent_id is not None:
         consent = (
             visible(user, Consent.objects.filter(child=subject))
             .filter(pk=payload.consent_id)
@@ -368,8 +269,29 @@ def _fields(user: User, payload: DecisionIn, subject: Person | None) -> dict:
                 "Choose a consent or refusal about this child that your agency recorded.",
                 "unknown_consent",
             )
-        data["consent"] = consent
-    return data
+    return DecisionDraft(
+        answers=payload.answers,
+        outcome=payload.outcome,
+        purpose=payload.purpose,
+        rationale=payload.rationale,
+        information_considered=payload.information_considered,
+        level_of_need=payload.level_of_need,
+        lawful_basis=payload.lawful_basis,
+        special_category_condition=payload.special_category_condition,
+        statutory_gateways=payload.statutory_gateways,
+        consent_state=payload.consent_state,
+        consent=consent,
+        purpose_code=payload.purpose_code,
+        consent_not_sought_reason=payload.consent_not_sought_reason,
+        safeguarding_reason=payload.safeguarding_reason,
+        recipient_agencies=agencies,
+        more_detrimental_to_child=payload.more_detrimental_to_child,
+        more_detrimental_reasoning=payload.more_detrimental_reasoning,
+        advice_requests=advice,
+        decided_at=payload.decided_at,
+        backdating_reason=payload.backdating_reason,
+        backdating_explanation=payload.backdating_explanation,
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -419,7 +341,7 @@ def decisions_record(request, payload: DecisionIn):
         actor=user,
         subject=subject,
         anonymised=payload.anonymised,
-        **_fields(user, payload, subject),
+        draft=_draft(user, payload, subject),
     )
     return Status(201, _decision_out(decision))
 
@@ -461,7 +383,7 @@ def decisions_supersede(request, decision_id: str, payload: SupersedeIn):
     decision = get_decision_for(user, decision_id)
     require(user, Action.DECISION_SUPERSEDE, decision)
     new = services.decision_supersede(
-        actor=user, decision=decision, **_fields(user, payload, decision.subject)
+        actor=user, decision=decision, draft=_draft(user, payload, decision.subject)
     )
     return Status(201, _decision_out(new))
 
@@ -481,102 +403,5 @@ def decisions_review(request, decision_id: str, payload: ReviewIn):
             "reviewed_at": review.reviewed_at,
             "outcome": review.outcome,
             "comments": _text(selectors.review_text(review)),
-        },
-    )
-
-
-# ---------------------------------------------------------------------------
-# Advice
-# ---------------------------------------------------------------------------
-
-
-@advice_router.post("", response={201: AdviceOut}, operation_id="decisions_advice_request")
-def decisions_advice_request(request, payload: AdviceIn):
-    """Ask your safeguarding lead or lead information officer, by default without
-    revealing the child (golden rule 3)."""
-    user = request.auth
-    subject = get_person_for(user, payload.subject) if payload.subject else None
-    agency = user.agency
-    adviser = (
-        User.objects.filter(pk=payload.adviser, membership__agency=agency).first()
-        if agency
-        else None
-    )
-    if adviser is None:
-        raise _invalid("adviser", "Ask someone in your own agency.", "adviser_agency")
-    advice = services.advice_request(
-        actor=user,
-        adviser=adviser,
-        subject=subject,
-        question=payload.question,
-        identity_revealed=payload.identity_revealed,
-    )
-    return Status(201, _advice_out(user, get_advice_request_for(user, advice.id)))
-
-
-@advice_router.get("/awaiting", response=list[AdviceOut], operation_id="decisions_advice_awaiting")
-@paginate(LimitOffset)
-def decisions_advice_awaiting(request):
-    """Advice requests put to you and not yet answered, oldest first."""
-    user = request.auth
-    return Rows(selectors.advice_awaiting_answer(user=user), lambda a: _advice_out(user, a))
-
-
-@advice_router.get("/{advice_id}", response=AdviceOut, operation_id="decisions_advice_get")
-def decisions_advice_get(request, advice_id: str):
-    """An advice request you asked or were asked."""
-    advice = get_advice_request_for(request.auth, advice_id)
-    require(request.auth, Action.ADVICE_VIEW, advice)
-    return _advice_out(request.auth, advice)
-
-
-@advice_router.post(
-    "/{advice_id}/answer", response={201: AdviceOut}, operation_id="decisions_advice_give"
-)
-def decisions_advice_give(request, advice_id: str, payload: AdviceGiveIn):
-    """The named adviser answers, once."""
-    user = request.auth
-    advice = get_advice_request_for(user, advice_id)
-    require(user, Action.ADVICE_GIVE, advice)
-    services.advice_give(actor=user, advice_request=advice, **payload.dict())
-    return Status(201, _advice_out(user, get_advice_request_for(user, advice.id)))
-
-
-# ---------------------------------------------------------------------------
-# Protocol packs
-# ---------------------------------------------------------------------------
-
-
-@packs_router.get("", response=list[PackOut], operation_id="decisions_packs_list")
-def decisions_packs_list(request):
-    """Every shipped protocol pack, which is in force and whether review is overdue."""
-    require(request.auth, Action.PACK_VIEW)
-    return [
-        _pack_out(s.pack, in_force=s.in_force, overdue=s.review_overdue)
-        for s in selectors.pack_list()
-    ]
-
-
-@packs_router.get("/in-force", response=PackOut, operation_id="decisions_pack_in_force")
-def decisions_pack_in_force(request):
-    """The protocol pack decisions are made under now."""
-    require(request.auth, Action.PACK_VIEW)
-    pack = selectors.pack_in_force()
-    return _pack_out(pack, in_force=True, overdue=pack.review_overdue(clock.today()))
-
-
-@packs_router.post("/choices", response={201: PackChoiceOut}, operation_id="decisions_pack_choose")
-def decisions_pack_choose(request, payload: PackChooseIn):
-    """The partnership officer puts a pack in force; past decisions keep theirs."""
-    require(request.auth, Action.PACK_CHOOSE)
-    choice = services.pack_choose(actor=request.auth, **payload.dict())
-    return Status(
-        201,
-        {
-            "id": choice.id,
-            "pack_id": choice.pack_id,
-            "chosen_by": choice.chosen_by_id,
-            "chosen_at": choice.chosen_at,
-            "reason": choice.reason,
         },
     )

@@ -11,14 +11,13 @@ from django.db import connection, connections, transaction
 
 from safeshare.agencies.models import Role
 from safeshare.agencies.tests.factories import staff
+from safeshare.casework import answering
+from safeshare.casework.views import RECORD_CLOSED
 from safeshare.core.errors import NotFound
-from safeshare.decisions import answering
-from safeshare.decisions import services as decision_services
-from safeshare.decisions.flow import SESSION_KEY
+from safeshare.decisions.flow import ANSWERING_REQUEST, SESSION_KEY
 from safeshare.decisions.models import Decision
+from safeshare.decisions.services import DecisionDraft
 from safeshare.decisions.tests.helpers import share_fields
-from safeshare.decisions.views import RECORD_CLOSED
-from safeshare.exchange import answering as exchange_answering
 from safeshare.exchange import services
 from safeshare.exchange.models import InformationRequest, RequestResponse, RequestWithdrawal
 from safeshare.exchange.tests.helpers import decision_for, last_entry, raise_request
@@ -90,12 +89,12 @@ def test_recording_from_the_aid_locks_the_request_before_the_decision_and_ledger
 def test_an_unknown_kind_to_answer_is_not_found_and_records_nothing(w):  # noqa: F811
     before = last_entry().seq
     with pytest.raises(NotFound):
-        decision_services.decision_record_answering(
+        answering.decision_record_answering(
             actor=w["sender"],
             subject=w["child"],
             answering_kind="nothing",
             answering_id="00000000-0000-0000-0000-000000000000",
-            **share_fields(w["other"]),
+            draft=DecisionDraft(**share_fields(w["other"])),
         )
     assert not Decision.objects.exists() and last_entry().seq == before
 
@@ -134,12 +133,12 @@ def test_a_withdrawal_racing_the_aid_record_step_does_not_deadlock_on_postgresql
         try:
             pid.append(_backend_pid())
             started.set()
-            decision_services.decision_record_answering(
+            answering.decision_record_answering(
                 actor=w["recipient"],
                 subject=w["child"],
-                answering_kind=exchange_answering.REQUEST,
+                answering_kind=ANSWERING_REQUEST,
                 answering_id=str(asked.pk),
-                **share_fields(w["home"]),
+                draft=DecisionDraft(**share_fields(w["home"])),
             )
             outcome.append(None)
         except BaseException as error:  # reported to the main thread
