@@ -1,4 +1,11 @@
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests measure behaviour, not speed: on a machine busy with both test workers
+# an example can take longer than hypothesis' 200 ms deadline, or generating inputs
+# can look slow, which says nothing about the code under test.
+settings.register_profile("safeshare", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("safeshare")
 
 
 @pytest.fixture(autouse=True)
