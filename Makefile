@@ -39,8 +39,9 @@ demo: install assets
 	@$(DEMO_ENV) $(SAFESHARE) collectstatic --no-input -v 0
 	@$(DEMO_ENV) $(SAFESHARE) demo load
 	@echo "safeshare is running at http://127.0.0.1:8000/ (Ctrl-C stops it)"
-	@# The queue's worker sends the emails; it stops (SIGTERM, after its current task) with the server.
-	@$(DEMO_ENV) $(SAFESHARE) tasks work --no-reload & worker=$$!; \
+	@# The queue's worker sends the emails (its log: var/tasks-worker.log); it stops (SIGTERM,
+	@# after its current task) with the server.
+	@$(DEMO_ENV) $(SAFESHARE) tasks work --no-reload >var/tasks-worker.log 2>&1 & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(DEMO_ENV) $(SAFESHARE) runserver 127.0.0.1:8000 --noreload
 
