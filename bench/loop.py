@@ -104,34 +104,13 @@ def operation_inputs(p: Partnership, n: int) -> tuple[dict, dict]:
     """Keyword arguments for one decision and its share (the decision is filled in later)."""
     from safeshare.consent.models import ItemCategory
     from safeshare.core import clock
-    from safeshare.decisions.services import DecisionDraft
+    from safeshare.demo.scenarios import share_without_consent
     from safeshare.exchange.models import ItemNature, ShareKind
     from safeshare.exchange.services import ItemDraft, RecipientDraft
 
     recipient_agency = p.receiver.agency
-    draft = DecisionDraft(
-        answers={
-            "purpose": "yes",
-            "anonymised_suffices": "no",
-            "identifies": "yes",
-            "legal_requirement": "no",
-            "level_of_need": "significant_harm",
-            "confidential": "yes",
-            "consent_safeguarding": "should_not_seek",
-            "consent_not_sought_reason": "increased_risk_of_significant_harm",
-            "public_interest": "yes",
-        },
-        outcome="share",
-        purpose=f"To protect the child from harm at home (concern {n})",
-        rationale="The risk is immediate and the family must not be alerted",
-        information_considered="School attendance notes and the teacher's account",
-        lawful_basis="public_task",
-        special_category_condition="safeguarding_children_and_individuals_at_risk",
-        statutory_gateways=["children_act_1989_s47"],
-        consent_state="not_sought",
-        consent_not_sought_reason="increased_risk_of_significant_harm",
-        safeguarding_reason="reasonable_cause_significant_harm",
-        recipient_agencies=[recipient_agency],
+    draft = share_without_consent(
+        [recipient_agency], purpose=f"To protect the child from harm at home (concern {n})"
     )
     decision = dict(actor=p.sender, subject=p.child, draft=draft)
     today = clock.today()

@@ -173,32 +173,9 @@ def decision_kwargs(actor, subject, recipient_agency, outcome: str = "share") ->
 
 
 def _decision_draft(recipient_agency, outcome: str):
-    from safeshare.decisions.services import DecisionDraft
+    from safeshare.demo.scenarios import share_without_consent
 
-    return DecisionDraft(
-        answers={
-            "purpose": "yes",
-            "anonymised_suffices": "no",
-            "identifies": "yes",
-            "legal_requirement": "no",
-            "level_of_need": "significant_harm",
-            "confidential": "yes",
-            "consent_safeguarding": "should_not_seek",
-            "consent_not_sought_reason": "increased_risk_of_significant_harm",
-            "public_interest": "yes",
-        },
-        outcome=outcome,
-        purpose="To protect the child from harm at home",
-        rationale="The risk is immediate and the family must not be alerted",
-        information_considered="School attendance notes and the teacher's account",
-        lawful_basis="public_task",
-        special_category_condition="safeguarding_children_and_individuals_at_risk",
-        statutory_gateways=["children_act_1989_s47"],
-        consent_state="not_sought",
-        consent_not_sought_reason="increased_risk_of_significant_harm",
-        safeguarding_reason="reasonable_cause_significant_harm",
-        recipient_agencies=[recipient_agency],
-    )
+    return share_without_consent([recipient_agency], outcome=outcome)
 
 
 @dataclass

@@ -11,15 +11,9 @@ from safeshare.agencies.models import Agency, User
 from safeshare.decisions import services
 from safeshare.decisions.models import Decision
 from safeshare.decisions.services import DecisionDraft
+from safeshare.demo.scenarios import IDENTIFYING
 from safeshare.people.models import Involvement, Person, PersonKind
 from safeshare.people.selectors import parental_responsibility_holders
-
-IDENTIFYING = {
-    "purpose": "yes",
-    "anonymised_suffices": "no",
-    "identifies": "yes",
-    "legal_requirement": "no",
-}
 
 
 def _children(agency: Agency, count: int) -> list[Person]:

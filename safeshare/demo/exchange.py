@@ -18,24 +18,10 @@ from safeshare.agencies.models import Agency, User
 from safeshare.consent.models import ItemCategory
 from safeshare.core import clock
 from safeshare.decisions.services import DecisionDraft, decision_record
+from safeshare.demo.scenarios import IDENTIFYING, share_without_consent
 from safeshare.exchange import services
 from safeshare.exchange.models import InformationRequest, ItemNature, ShareKind
 from safeshare.people.models import Involvement, Person, PersonKind
-
-IDENTIFYING = {
-    "purpose": "yes",
-    "anonymised_suffices": "no",
-    "identifies": "yes",
-    "legal_requirement": "no",
-}
-SHARE_WITHOUT_CONSENT = {
-    **IDENTIFYING,
-    "level_of_need": "significant_harm",
-    "confidential": "yes",
-    "consent_safeguarding": "should_not_seek",
-    "consent_not_sought_reason": "increased_risk_of_significant_harm",
-    "public_interest": "yes",
-}
 
 
 def _children(agency: Agency, count: int, *, skip: int = 0) -> list[Person]:
@@ -56,19 +42,11 @@ def _share_decision(actor: User, child: Person, recipient: Agency, purpose: str)
     return decision_record(
         actor=actor,
         subject=child,
-        draft=DecisionDraft(
-            answers=dict(SHARE_WITHOUT_CONSENT),
-            outcome="share",
+        draft=share_without_consent(
+            [recipient],
             purpose=purpose,
             rationale="The information is needed now to keep the child safe",
             information_considered="The agency's own records for this child",
-            lawful_basis="public_task",
-            special_category_condition="safeguarding_children_and_individuals_at_risk",
-            statutory_gateways=["children_act_1989_s47"],
-            consent_state="not_sought",
-            consent_not_sought_reason="increased_risk_of_significant_harm",
-            safeguarding_reason="reasonable_cause_significant_harm",
-            recipient_agencies=[recipient],
         ),
     )
 

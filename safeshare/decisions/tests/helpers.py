@@ -7,29 +7,19 @@ from safeshare.agencies.tests.factories import AgencyFactory, staff
 from safeshare.core import clock
 from safeshare.decisions import services
 from safeshare.decisions.services import DecisionDraft
+from safeshare.demo.scenarios import (  # noqa: F401 - IDENTIFYING: for the tests
+    IDENTIFYING,
+    SHARE_WITHOUT_CONSENT,
+    SHARE_WITHOUT_CONSENT_RECORD,
+)
 from safeshare.ledger.models import Entry
 
-IDENTIFYING = {
-    "purpose": "yes",
-    "anonymised_suffices": "no",
-    "identifies": "yes",
-    "legal_requirement": "no",
-}
 # Significant harm, confidential, consent given: the aid recommends sharing.
 SHARE_WITH_CONSENT = {
     **IDENTIFYING,
     "level_of_need": "significant_harm",
     "confidential": "yes",
     "consent_safeguarding": "given",
-}
-# Significant harm, consent should not be sought, public interest: share without consent.
-SHARE_WITHOUT_CONSENT = {
-    **IDENTIFYING,
-    "level_of_need": "significant_harm",
-    "confidential": "yes",
-    "consent_safeguarding": "should_not_seek",
-    "consent_not_sought_reason": "increased_risk_of_significant_harm",
-    "public_interest": "yes",
 }
 # Early Help, consent refused, no public interest: do not share.
 NOT_SHARE_EARLY_HELP = {
@@ -48,16 +38,7 @@ def share_fields(recipient, **overrides) -> dict:
     """Fields for a decision to share without consent (recipient: an agency)."""
     fields = dict(
         answers=dict(SHARE_WITHOUT_CONSENT),
-        outcome="share",
-        purpose="To protect the child from harm at home",
-        rationale="The risk is immediate and the family must not be alerted",
-        information_considered="School attendance notes and the teacher's account",
-        lawful_basis="public_task",
-        special_category_condition="safeguarding_children_and_individuals_at_risk",
-        statutory_gateways=["children_act_1989_s47"],
-        consent_state="not_sought",
-        consent_not_sought_reason="increased_risk_of_significant_harm",
-        safeguarding_reason="reasonable_cause_significant_harm",
+        **SHARE_WITHOUT_CONSENT_RECORD,
         recipient_agencies=[recipient],
     )
     fields.update(overrides)
