@@ -16,7 +16,7 @@ from ninja import Body, Field, Query, Router, Schema, Status
 
 from safeshare.access.actions import Action
 from safeshare.access.policy import require
-from safeshare.api.auth import AuthenticatedRequest
+from safeshare.agencies.backends import AuthenticatedRequest
 from safeshare.core.errors import NotFound
 from safeshare.ledger import selectors
 from safeshare.ledger.kinds import EntryKind
