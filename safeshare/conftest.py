@@ -20,3 +20,14 @@ def _ledger_flushable():
 
     with flush_clears_ledger():
         yield
+
+
+@pytest.fixture
+def signing_key_file(settings, tmp_path):
+    """A fresh Ed25519 key for this test only; nothing is committed to the repository."""
+    from safeshare.ledger.testing import write_signing_key
+
+    path = tmp_path / "ledger-signing.pem"
+    write_signing_key(path)
+    settings.SAFESHARE_LEDGER_SIGNING_KEY_FILE = str(path)
+    return path

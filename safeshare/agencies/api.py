@@ -7,8 +7,8 @@ from ninja import Router, Schema
 
 from safeshare.access.actions import Action
 from safeshare.access.policy import can
+from safeshare.agencies.backends import AuthenticatedRequest
 from safeshare.agencies.selectors import agency_list
-from safeshare.api.auth import AuthenticatedRequest
 from safeshare.core.errors import Forbidden
 
 router = Router(tags=["agencies"])

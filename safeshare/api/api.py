@@ -16,6 +16,7 @@ from safeshare.api import idempotency
 from safeshare.api.auth import API_AUTH
 from safeshare.api.body import BodyRefused, JsonBodyParser, refuse_undeclared_query
 from safeshare.api.tokens import router as tokens_router
+from safeshare.audit.api import router as ledger_router
 from safeshare.casework.api import router as casework_router
 from safeshare.casework.continued_use.api import router as continued_use_router
 from safeshare.consent.api.capacity import router as consent_capacity_router
@@ -30,7 +31,6 @@ from safeshare.exchange.api.referrals import router as referrals_router
 from safeshare.exchange.api.requests import router as requests_router
 from safeshare.exchange.api.shares import router as shares_router
 from safeshare.informing.api import router as subject_notifications_router
-from safeshare.ledger.api import router as ledger_router
 from safeshare.people.api import router as people_router
 from safeshare.ui.problems import (
     PROBLEM_CONTENT_TYPE,

@@ -9,7 +9,6 @@ from django.db import DatabaseError, transaction
 from django.http import HttpRequest
 from ninja.security import APIKeyCookie, HttpBearer
 
-from safeshare.agencies.models import User
 from safeshare.api import services
 from safeshare.api.models import ApiToken, token_digest
 from safeshare.core import clock
@@ -21,13 +20,6 @@ TOKEN_LIFETIME_MAX = services.TOKEN_LIFETIME_MAX
 # burst of reads costs one write, and reads inside the step write nothing
 # (issue #11 item 13). Lists show it to the same precision.
 LAST_USED_STEP = timedelta(minutes=1)
-
-
-class AuthenticatedRequest(HttpRequest):
-    """The request an operation behind ``API_AUTH`` receives: ninja sets ``auth``
-    to what the authenticator returned, the signed-in user."""
-
-    auth: User
 
 
 class TwoFactorSession(APIKeyCookie):

@@ -21,7 +21,7 @@ consent_pages = (
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
-    path("ledger/", include("safeshare.ledger.urls")),
+    path("ledger/", include("safeshare.audit.urls")),
     # The decision aid's pages, after its record step whose code is casework's (it may
     # answer the request the aid was started from).
     path(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import logging
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import Any, Protocol, TypedDict
 
 try:
     import psycopg
@@ -33,11 +33,6 @@ from .canonical import (
 )
 from .kinds import EntryKind
 from .models import Checkpoint, Entry
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
-    from safeshare.agencies.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +69,16 @@ class EntryRefs(TypedDict):
     subject_ref: str | None
 
 
-def actor_ref_for(user: User | AnonymousUser | None) -> str:
+class Actor(Protocol):
+    """What the ledger needs of a member of staff: the key of their row. The ledger
+    imports core only, so it names no app's user model; Django's users (and the
+    anonymous user, whose key is None) all fit."""
+
+    @property
+    def pk(self) -> object: ...
+
+
+def actor_ref_for(user: Actor | None) -> str:
     """The ledger's reference to a signed-in member of staff: ``user:<uuid>``.
 
     Anyone else (no user, the anonymous user, an unsaved one) is a ValueError.

@@ -7,8 +7,11 @@ that must empty the ledger tables.
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from unittest import mock
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.db import connections, transaction
 from django.db.backends.base.operations import BaseDatabaseOperations
 
@@ -59,3 +62,13 @@ def flush_clears_ledger() -> Iterator[None]:
 
     with mock.patch.object(BaseDatabaseOperations, "execute_sql_flush", execute_sql_flush):
         yield
+
+
+def write_signing_key(path: Path) -> None:
+    path.write_bytes(
+        Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )

@@ -17,7 +17,7 @@ from safeshare.agencies.tests.factories import AgencyFactory, staff
 from safeshare.api.auth import issue_token
 from safeshare.api.tests import fuzz
 from safeshare.exchange.tests.helpers import decision_for, raise_request, send
-from safeshare.ledger.tests.conftest import write_signing_key
+from safeshare.ledger.testing import write_signing_key
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from ninja import Field, Router, Schema, Status
 
 from safeshare.access.fetch_exchange import get_share_for
-from safeshare.api.auth import AuthenticatedRequest
+from safeshare.agencies.backends import AuthenticatedRequest
 from safeshare.core.errors import NotFound
 from safeshare.core.sealed import ErasedText
 from safeshare.exchange import services

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "safeshare.consent",
     "safeshare.access",
     "safeshare.ledger",
+    "safeshare.audit",
     "safeshare.casework",
     "safeshare.api",
     "safeshare.web",

@@ -7,10 +7,10 @@ from safeshare.ledger.canonical import chain_hash
 from safeshare.ledger.kinds import EntryKind
 from safeshare.ledger.models import Entry
 from safeshare.ledger.services import checkpoint_export, checkpoint_write, ledger_append
+from safeshare.ledger.testing import write_signing_key
 from safeshare.ledger.verify import verify_chain
 
 from . import tamper
-from .conftest import write_signing_key
 
 pytestmark = pytest.mark.django_db
 

@@ -21,14 +21,13 @@ from markupsafe import Markup, escape
 from safeshare.access.actions import Action
 from safeshare.access.policy import can, require
 from safeshare.core.errors import NotFound
+from safeshare.ledger import selectors
+from safeshare.ledger.kinds import EntryKind
+from safeshare.ledger.models import Checkpoint
+from safeshare.ledger.services import actor_ref_for, checkpoint_export, checkpoint_write
+from safeshare.ledger.verify import verify_chain
 from safeshare.ui.forms import GovukForm
 from safeshare.ui.query import accepts_query
-
-from . import selectors
-from .kinds import EntryKind
-from .models import Checkpoint
-from .services import actor_ref_for, checkpoint_export, checkpoint_write
-from .verify import verify_chain
 
 PAGE_SIZE = 50
 LATEST_CHECKPOINTS = 5

@@ -16,15 +16,14 @@ from ninja import Body, Field, Query, Router, Schema, Status
 
 from safeshare.access.actions import Action
 from safeshare.access.policy import require
-from safeshare.api.auth import AuthenticatedRequest
+from safeshare.agencies.backends import AuthenticatedRequest
 from safeshare.core.errors import NotFound
+from safeshare.ledger import selectors
+from safeshare.ledger.kinds import EntryKind
+from safeshare.ledger.models import Checkpoint, Entry
+from safeshare.ledger.services import actor_ref_for, checkpoint_export, checkpoint_write
+from safeshare.ledger.verify import verify_chain
 from safeshare.ui.problems import Problem, problem_response
-
-from . import selectors
-from .kinds import EntryKind
-from .models import Checkpoint, Entry
-from .services import actor_ref_for, checkpoint_export, checkpoint_write
-from .verify import verify_chain
 
 router = Router(tags=["ledger"])
 
