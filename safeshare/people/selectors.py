@@ -169,7 +169,7 @@ def people_for_agency(
     with EXISTS instead.
     """
     if include_ended:
-        ever = Involvement.objects.filter(agency=agency, person=OuterRef("pk"))
+        ever = Involvement.objects.for_agency(agency).filter(person=OuterRef("pk"))
         return queryset.filter(Exists(ever)).order_by("-created_at", "-id")
     return queryset.filter(
         involvements__agency=agency, involvements__ended_on__isnull=True
@@ -217,14 +217,15 @@ def involvements_for_person(*, person: Person, include_ended: bool = True) -> Qu
     """The agencies working (or who worked) with the person, agency loaded."""
     involvements = Involvement.objects.filter(person=person).select_related("agency")
     if not include_ended:
-        involvements = involvements.filter(ended_on__isnull=True)
+        involvements = involvements.open()
     return involvements.order_by("started_on", "created_at")
 
 
 def involvement_began_on(*, agency: Agency, person: Person) -> datetime.date | None:
     """The day the agency's first involvement with the person began (None: it has none)."""
     return (
-        Involvement.objects.filter(agency=agency, person=person)
+        Involvement.objects.for_agency(agency)
+        .filter(person=person)
         .order_by("started_on")
         .values_list("started_on", flat=True)
         .first()
@@ -236,7 +237,7 @@ def people_with_involvements(*, queryset: QuerySet[Person]) -> QuerySet[Person]:
     return queryset.prefetch_related(
         Prefetch(
             "involvements",
-            queryset=Involvement.objects.filter(ended_on__isnull=True).select_related("agency"),
+            queryset=Involvement.objects.open().select_related("agency"),
             to_attr="open_involvements",
         )
     )
