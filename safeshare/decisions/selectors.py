@@ -161,6 +161,16 @@ def _advice(user: Any) -> QuerySet[AdviceRequest]:
     )
 
 
+def advice_list(*, user: Any) -> QuerySet[AdviceRequest]:
+    """Every advice request the user may see (asked by or put to them)."""
+    return visible(user, AdviceRequest.objects.all())
+
+
+def advice_get_detail(*, advice: AdviceRequest) -> AdviceRequest:
+    """The advice request with its response and both people, for its page."""
+    return AdviceRequest.objects.select_related("response", "asked_by", "adviser").get(pk=advice.pk)
+
+
 def advice_awaiting_answer(*, user: Any) -> QuerySet[AdviceRequest]:
     """Advice requests put to this user and not yet answered, oldest first."""
     answered = AdviceResponse.objects.filter(request=OuterRef("pk"))

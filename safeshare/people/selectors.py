@@ -8,10 +8,12 @@ through ``person_identity``, and nowhere else.
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from safeshare.access.policy import visible, visible_people_worked_with
 from safeshare.agencies.models import Agency
 from safeshare.core import clock, crypto
 from safeshare.core.sealed import ErasedText
@@ -246,3 +248,24 @@ def people_with_involvements(*, queryset: QuerySet[Person]) -> QuerySet[Person]:
 def involvement_reason(involvement: Involvement) -> str | ErasedText | None:
     """The service or reason an agency gave for working with the person, opened."""
     return involvement.reason
+
+
+def people_visible(user: Any) -> QuerySet[Person]:
+    """Every person the user may see (worked with, or in a share received)."""
+    return visible(user, Person.objects.all())
+
+
+def people_worked_with(user: Any) -> QuerySet[Person]:
+    """People the user's agency works or worked with (the caseload's scope)."""
+    return visible_people_worked_with(user, Person.objects.all())
+
+
+def people_visible_among(user: Any, people: Iterable[Person]) -> list[Person]:
+    """Those of these people the user may see, in the order given, in one query."""
+    people = list(people)
+    seen = set(
+        visible(user, Person.objects.filter(pk__in=[p.pk for p in people])).values_list(
+            "pk", flat=True
+        )
+    )
+    return [p for p in people if p.pk in seen]
