@@ -47,6 +47,7 @@ demo: install assets
 
 test: install assets browsers
 	$(VENV)/bin/ruff check safeshare bench
+	$(PY) scripts/lint-adapters  # views, API modules and commands read through selectors
 	$(VENV)/bin/mypy  # the typed packages named in pyproject.toml [tool.mypy]; cached in .mypy_cache
 	$(SAFESHARE) makemigrations --check --dry-run -v 0 --settings=safeshare.config.settings.test
 	$(VENV)/bin/pytest -n 2 --dist loadfile  # one worker per core; a file stays on one worker

@@ -57,8 +57,9 @@ def own_decision_or_error(user: Any, decision_id: uuid.UUID | str, *, field: str
     if agency is None:
         raise Forbidden()
     decision = (
-        Decision.objects.select_related("subject", "agency")
-        .filter(pk=decision_id, agency=agency)
+        Decision.objects.for_agency(agency)
+        .select_related("subject", "agency")
+        .filter(pk=decision_id)
         .first()
     )
     if decision is None:
@@ -80,8 +81,9 @@ def get_own_decision_for(
     if attempt.object_id is None:
         raise NotFound("decision", attempt=attempt)
     decision = (
-        Decision.objects.select_related("subject", "agency")
-        .filter(pk=attempt.object_id, agency=agency)
+        Decision.objects.for_agency(agency)
+        .select_related("subject", "agency")
+        .filter(pk=attempt.object_id)
         .first()
         if agency is not None
         else None

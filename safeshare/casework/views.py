@@ -17,9 +17,10 @@ from django.views.decorators.http import require_http_methods
 
 from safeshare.access.actions import Action
 from safeshare.access.fetch import get_person_for
-from safeshare.access.policy import can, person_relation, require, visible
+from safeshare.access.policy import can, person_relation, require
 from safeshare.access.rules.decisions import DecisionTarget
 from safeshare.access.rules.exchange import ReferralTarget
+from safeshare.agencies import selectors as agency_selectors
 from safeshare.agencies.backends import signed_in_user
 from safeshare.agencies.models import Agency
 from safeshare.casework import answering
@@ -48,7 +49,6 @@ from safeshare.decisions.forms import DecisionRecordForm
 from safeshare.decisions.models import AdviceRequest
 from safeshare.decisions.services import DecisionDraft
 from safeshare.people import selectors
-from safeshare.people.models import Person
 from safeshare.people.selectors import person_identities
 
 
@@ -57,12 +57,7 @@ def person_detail(request: HttpRequest, person_id: str) -> HttpResponse:
     person = get_person_for(request.user, person_id, action=Action.PERSON_VIEW)
     relationships = list(selectors.relationships_for_person(person=person))
     related = [r.related_person if r.person_id == person.pk else r.person for r in relationships]
-    seen = set(
-        visible(request.user, Person.objects.filter(pk__in=[p.pk for p in related])).values_list(
-            "pk", flat=True
-        )
-    )
-    identities = selectors.person_identities([p for p in related if p.pk in seen])
+    identities = selectors.person_identities(selectors.people_visible_among(request.user, related))
     family = [
         (relationship, other, identities.get(other.pk))
         for relationship, other in zip(relationships, related, strict=True)
@@ -180,7 +175,7 @@ def aid_record(request: HttpRequest) -> HttpResponse:
         )
         for c in on_file
     ]
-    agencies = list(Agency.objects.exclude(pk=agency.pk).order_by("name"))
+    agencies = list(agency_selectors.agency_list_except(agency))
     advice = list(decision_selectors.advice_available_for_decision(user=user, subject=subject))
     form = DecisionRecordForm(
         request.POST or None,

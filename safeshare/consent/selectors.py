@@ -33,6 +33,11 @@ def consents_for_child(user: Any, child: Person) -> QuerySet[Consent]:
     )
 
 
+def consent_get_for_child(user: Any, child: Person, consent_id: Any) -> Consent | None:
+    """One consent or refusal about the child the user may see, None otherwise."""
+    return visible(user, Consent.objects.filter(child=child)).filter(pk=consent_id).first()
+
+
 def consents_on_file(user: Any, child: Person) -> list[Consent]:
     """Each person's consent or refusal in force now (golden rule 4: respect their wishes
     where possible, whether or not a decision relies on consent)."""
@@ -59,6 +64,11 @@ def consents_usable(user: Any, child: Person) -> list[Consent]:
         if c.is_given
         and not validity.problems(c, validity.Need(child=child, agency=agency, at=now))
     ]
+
+
+def capacity_assessments_visible(user: Any) -> QuerySet[CapacityAssessment]:
+    """Every capacity assessment the user may see (a body cites one by id)."""
+    return visible(user, CapacityAssessment.objects.all())
 
 
 def capacity_assessments_for(user: Any, child: Person) -> QuerySet[CapacityAssessment]:

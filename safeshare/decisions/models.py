@@ -9,11 +9,16 @@ plainly. Decisions are never edited: a correction is a new decision that
 supersedes the old one, and both are kept.
 """
 
+from typing import TYPE_CHECKING, Self
+
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 
 from safeshare.core.models import BaseModel
 from safeshare.core.sealed import SealedText
+
+if TYPE_CHECKING:
+    from safeshare.agencies.models import Agency
 
 
 class DecisionOutcome(models.TextChoices):
@@ -52,6 +57,27 @@ class ReviewOutcome(models.TextChoices):
 
     ENDORSED = "endorsed", "Endorsed: the departure is justified"
     CORRECTION_NEEDED = "correction_needed", "A correcting decision is needed"
+
+
+class DecisionQuerySet(models.QuerySet["Decision"]):
+    """The reads of decisions written in many places, so a selector reads as a sentence."""
+
+    def for_agency(self, agency: "Agency") -> Self:
+        """Decisions the agency recorded (a decision belongs to its deciding agency)."""
+        return self.filter(agency=agency)
+
+    def correcting(self, decision: "Decision") -> Self:
+        """The decision that supersedes this one, if any (it is corrected once)."""
+        return self.filter(supersedes=decision)
+
+    def current(self) -> Self:
+        """Decisions no later decision supersedes: the ones still in force (App. 2 Q7)."""
+        return self.exclude(Exists(Decision.objects.filter(supersedes=OuterRef("pk"))))
+
+    def with_superseded_by(self) -> Self:
+        """Annotate ``superseded_by_pk`` (None: in force), so a list needs no query per row."""
+        later = Decision.objects.filter(supersedes=OuterRef("pk")).values("pk")[:1]
+        return self.annotate(superseded_by_pk=Subquery(later))
 
 
 class Decision(BaseModel):
@@ -187,6 +213,8 @@ class Decision(BaseModel):
     advice_requests = models.ManyToManyField(
         "decisions.AdviceRequest", blank=True, related_name="decisions"
     )
+
+    objects = DecisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-decided_at", "-created_at"]

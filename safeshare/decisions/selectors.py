@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from safeshare.access.policy import visible
 from safeshare.agencies.models import Role, User
@@ -79,15 +79,11 @@ def pack_list(*, on: datetime.date | None = None) -> list[PackSummary]:
 # ---------------------------------------------------------------------------
 
 
-def _superseded_by() -> Subquery:
-    return Subquery(Decision.objects.filter(supersedes=OuterRef("pk")).values("pk")[:1])
-
-
 def _decisions(user: Any) -> QuerySet[Decision]:
     return (
         visible(user, Decision.objects.all())
         .select_related("subject", "agency", "decided_by", "supersedes")
-        .annotate(superseded_by_pk=_superseded_by())
+        .with_superseded_by()
     )
 
 
@@ -107,13 +103,12 @@ def decision_departures_awaiting_review(*, user: Any) -> QuerySet[Decision]:
     if not getattr(user, "is_authenticated", False) or not user.has_role(Role.SAFEGUARDING_LEAD):
         return Decision.objects.none()
     reviewed = DecisionReview.objects.filter(decision=OuterRef("pk"))
-    corrected = Decision.objects.filter(supersedes=OuterRef("pk"))
     return (
         _decisions(user)
+        .current()
         .filter(departs_from_recommendation=True)
         .exclude(decided_by=user)
         .exclude(Exists(reviewed))
-        .exclude(Exists(corrected))
         .order_by("decided_at", "created_at", "id")
     )
 
@@ -124,7 +119,7 @@ def decision_get_detail(*, decision: Decision) -> Decision:
         Decision.objects.select_related(
             "subject", "agency", "decided_by", "supersedes", "consent_given_by"
         )
-        .annotate(superseded_by_pk=_superseded_by())
+        .with_superseded_by()
         .prefetch_related(
             "recipient_agencies",
             Prefetch("reviews", queryset=DecisionReview.objects.select_related("reviewed_by")),
@@ -164,6 +159,16 @@ def _advice(user: Any) -> QuerySet[AdviceRequest]:
     return visible(user, AdviceRequest.objects.all()).select_related(
         "subject", "asked_by", "adviser", "response", "response__given_by"
     )
+
+
+def advice_list(*, user: Any) -> QuerySet[AdviceRequest]:
+    """Every advice request the user may see (asked by or put to them)."""
+    return visible(user, AdviceRequest.objects.all())
+
+
+def advice_get_detail(*, advice: AdviceRequest) -> AdviceRequest:
+    """The advice request with its response and both people, for its page."""
+    return AdviceRequest.objects.select_related("response", "asked_by", "adviser").get(pk=advice.pk)
 
 
 def advice_awaiting_answer(*, user: Any) -> QuerySet[AdviceRequest]:

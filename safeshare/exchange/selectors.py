@@ -251,7 +251,7 @@ def referrals_for(user: Any) -> QuerySet[Referral]:
 
 
 def decision_usable(decision: Decision) -> bool:
-    return not Decision.objects.filter(supersedes=decision).exists()
+    return not Decision.objects.correcting(decision).exists()
 
 
 def decisions_for_answer(user: Any, subject: Any) -> list[Decision]:
@@ -259,11 +259,10 @@ def decisions_for_answer(user: Any, subject: Any) -> list[Decision]:
     agency = active_agency(user)
     if agency is None:
         return []
-    superseded = Decision.objects.filter(supersedes=OuterRef("pk"))
     return list(
-        Decision.objects.filter(agency=agency, subject=subject)
-        .annotate(is_corrected=Exists(superseded))
-        .filter(is_corrected=False)
+        Decision.objects.for_agency(agency)
+        .current()
+        .filter(subject=subject)
         .order_by("-decided_at")
     )
 
@@ -298,12 +297,10 @@ def decisions_awaiting_share(user: Any) -> QuerySet[Decision]:
     if agency is None or not user.roles & CASE_ROLES:
         return Decision.objects.none()
     return (
-        Decision.objects.filter(agency=agency, outcome="share", subject__isnull=False)
-        .annotate(
-            is_corrected=Exists(Decision.objects.filter(supersedes=OuterRef("pk"))),
-            has_share=Exists(Share.objects.filter(decision=OuterRef("pk"))),
-        )
-        .filter(is_corrected=False, has_share=False)
+        Decision.objects.for_agency(agency)
+        .current()
+        .filter(outcome="share", subject__isnull=False)
+        .exclude(Exists(Share.objects.filter(decision=OuterRef("pk"))))
         .select_related("subject")
         .order_by("-decided_at", "-id")
     )

@@ -8,6 +8,8 @@ through ``people.selectors.person_identity``; write them only through
 names.
 """
 
+from typing import Self
+
 from django.db import models
 from django.db.models import F, Q
 
@@ -188,6 +190,17 @@ class Relationship(BaseModel):
         return self.ended_on is None
 
 
+class InvolvementQuerySet(models.QuerySet["Involvement"]):
+    """The reads of involvements that access and the selectors write many times."""
+
+    def for_agency(self, agency: Agency) -> Self:
+        return self.filter(agency=agency)
+
+    def open(self) -> Self:
+        """Involvements not ended: the agency works with the person now."""
+        return self.filter(ended_on__isnull=True)
+
+
 class Involvement(BaseModel):
     """This agency works with this person: the basis of who may see them (access scope).
 
@@ -202,6 +215,8 @@ class Involvement(BaseModel):
     ended_on = models.DateField(null=True, blank=True)
     reason_enc = models.BinaryField("service or reason (sealed)", null=True, editable=False)
     reason = SealedText(column="reason_enc", field="involvement_reason", subject="person")
+
+    objects = InvolvementQuerySet.as_manager()
 
     class Meta:
         ordering = ["started_on", "created_at"]

@@ -8,10 +8,12 @@ through ``person_identity``, and nowhere else.
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from safeshare.access.policy import visible, visible_people_worked_with
 from safeshare.agencies.models import Agency
 from safeshare.core import clock, crypto
 from safeshare.core.sealed import ErasedText
@@ -169,7 +171,7 @@ def people_for_agency(
     with EXISTS instead.
     """
     if include_ended:
-        ever = Involvement.objects.filter(agency=agency, person=OuterRef("pk"))
+        ever = Involvement.objects.for_agency(agency).filter(person=OuterRef("pk"))
         return queryset.filter(Exists(ever)).order_by("-created_at", "-id")
     return queryset.filter(
         involvements__agency=agency, involvements__ended_on__isnull=True
@@ -217,14 +219,15 @@ def involvements_for_person(*, person: Person, include_ended: bool = True) -> Qu
     """The agencies working (or who worked) with the person, agency loaded."""
     involvements = Involvement.objects.filter(person=person).select_related("agency")
     if not include_ended:
-        involvements = involvements.filter(ended_on__isnull=True)
+        involvements = involvements.open()
     return involvements.order_by("started_on", "created_at")
 
 
 def involvement_began_on(*, agency: Agency, person: Person) -> datetime.date | None:
     """The day the agency's first involvement with the person began (None: it has none)."""
     return (
-        Involvement.objects.filter(agency=agency, person=person)
+        Involvement.objects.for_agency(agency)
+        .filter(person=person)
         .order_by("started_on")
         .values_list("started_on", flat=True)
         .first()
@@ -236,7 +239,7 @@ def people_with_involvements(*, queryset: QuerySet[Person]) -> QuerySet[Person]:
     return queryset.prefetch_related(
         Prefetch(
             "involvements",
-            queryset=Involvement.objects.filter(ended_on__isnull=True).select_related("agency"),
+            queryset=Involvement.objects.open().select_related("agency"),
             to_attr="open_involvements",
         )
     )
@@ -245,3 +248,24 @@ def people_with_involvements(*, queryset: QuerySet[Person]) -> QuerySet[Person]:
 def involvement_reason(involvement: Involvement) -> str | ErasedText | None:
     """The service or reason an agency gave for working with the person, opened."""
     return involvement.reason
+
+
+def people_visible(user: Any) -> QuerySet[Person]:
+    """Every person the user may see (worked with, or in a share received)."""
+    return visible(user, Person.objects.all())
+
+
+def people_worked_with(user: Any) -> QuerySet[Person]:
+    """People the user's agency works or worked with (the caseload's scope)."""
+    return visible_people_worked_with(user, Person.objects.all())
+
+
+def people_visible_among(user: Any, people: Iterable[Person]) -> list[Person]:
+    """Those of these people the user may see, in the order given, in one query."""
+    people = list(people)
+    seen = set(
+        visible(user, Person.objects.filter(pk__in=[p.pk for p in people])).values_list(
+            "pk", flat=True
+        )
+    )
+    return [p for p in people if p.pk in seen]

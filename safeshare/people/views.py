@@ -12,13 +12,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from safeshare.access.actions import Action
-from safeshare.access.policy import can, visible_people_worked_with
+from safeshare.access.policy import can
 from safeshare.access.rules.roles import CASE_ROLES
 from safeshare.core.errors import Forbidden
 from safeshare.core.paging import answers_bad_page, paginate
 from safeshare.people import selectors
 from safeshare.people.forms import PersonAddForm, PersonFindForm
-from safeshare.people.models import Person
 from safeshare.people.services.people import person_create
 from safeshare.ui.query import accepts_query
 
@@ -37,7 +36,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     to finding a person by NHS number, or name and date of birth, instead.
     """
     _require_case_role(request)
-    scope = visible_people_worked_with(request.user, Person.objects.all())
+    scope = selectors.people_worked_with(request.user)
     paged = paginate(
         request,
         selectors.people_with_involvements(

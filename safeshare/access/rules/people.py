@@ -28,7 +28,7 @@ def relation_to_person(user: Any, person: Person) -> Relation:
     agency = active_agency(user)
     if agency is None:
         return Relation.NONE
-    if Involvement.objects.filter(agency=agency, person=person).exists():
+    if Involvement.objects.for_agency(agency).filter(person=person).exists():
         return Relation.OWN_AGENCY
     if received_shares(user, agency).filter(share__subject=person).exists():
         return Relation.RECIPIENT
@@ -41,12 +41,12 @@ def can_person(user: User, agency: Agency, action: Action, person: Person) -> bo
 
 
 def scope_people_worked_with(agency: Agency, queryset: QuerySet[Any]) -> QuerySet[Any]:
-    own = Involvement.objects.filter(agency=agency, person=OuterRef("pk"))
+    own = Involvement.objects.for_agency(agency).filter(person=OuterRef("pk"))
     return queryset.filter(Exists(own))
 
 
 def scope_people(user: User, agency: Agency, queryset: QuerySet[Any]) -> QuerySet[Any]:
-    own = Involvement.objects.filter(agency=agency, person=OuterRef("pk"))
+    own = Involvement.objects.for_agency(agency).filter(person=OuterRef("pk"))
     received = received_shares(user, agency).filter(share__subject=OuterRef("pk"))
     return queryset.filter(Exists(own) | Exists(received))
 
@@ -63,9 +63,9 @@ def identity_fields_shown(user: Any, people: Iterable[Person]) -> dict[uuid.UUID
     if agency is None or not ids:
         return dict.fromkeys(ids, NO_IDENTITY_FIELDS)
     own = set(
-        Involvement.objects.filter(agency=agency, person_id__in=ids).values_list(
-            "person_id", flat=True
-        )
+        Involvement.objects.for_agency(agency)
+        .filter(person_id__in=ids)
+        .values_list("person_id", flat=True)
     )
     shown = {pk: ALL_IDENTITY_FIELDS if pk in own else NO_IDENTITY_FIELDS for pk in ids}
     others = [pk for pk in ids if pk not in own]
@@ -82,7 +82,7 @@ def scope_people_findable_by(
     """People the user may find by these identity fields: those the agency works with,
     and those of shares received that carry every one of the fields, so a search by a
     field never confirms a person whose shares withheld it."""
-    own = Involvement.objects.filter(agency=agency, person=OuterRef("pk"))
+    own = Involvement.objects.for_agency(agency).filter(person=OuterRef("pk"))
     received = received_shares(user, agency).filter(
         share__subject=OuterRef("pk"), **{_CARRIES[field]: True for field in fields}
     )

@@ -16,7 +16,7 @@ from ninja import Router, Status
 from safeshare.access.actions import Action
 from safeshare.access.fetch import get_person_for
 from safeshare.access.fetch_consent import get_consent_for
-from safeshare.access.policy import require, visible
+from safeshare.access.policy import require
 from safeshare.access.rules.consent import ConsentTarget
 from safeshare.consent import fhir, selectors
 from safeshare.consent.api.schemas import (
@@ -29,9 +29,6 @@ from safeshare.consent.api.shaping import (
     body_person,
     consent_out,
     in_force_ids,
-)
-from safeshare.consent.models import (
-    CapacityAssessment,
 )
 from safeshare.consent.services import consents
 from safeshare.core.errors import Errors, raise_if
@@ -51,7 +48,7 @@ def consent_record(request, payload: ConsentIn):
     assessment = body_one(
         errors,
         "capacity_assessment_id",
-        visible(user, CapacityAssessment.objects.all()),
+        selectors.capacity_assessments_visible(user),
         payload.capacity_assessment_id,
         "Choose an assessment your agency recorded.",
         "unknown_assessment",

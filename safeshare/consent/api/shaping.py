@@ -9,8 +9,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from safeshare.access.policy import visible
 from safeshare.agencies.models import Agency
+from safeshare.agencies.selectors import agency_list_by_ids
 from safeshare.consent import selectors, validity
 from safeshare.consent.models import (
     CapacityAssessment,
@@ -21,6 +21,7 @@ from safeshare.consent.models import (
 from safeshare.core import clock
 from safeshare.core.errors import Errors, add_error
 from safeshare.people.models import Person
+from safeshare.people.selectors import people_visible
 
 
 def text(value: Any) -> str | None:
@@ -148,7 +149,7 @@ def body_person(user: Any, errors: Errors, field: str, key: uuid.UUID | None) ->
     return body_one(
         errors,
         field,
-        visible(user, Person.objects.all()),
+        people_visible(user),
         key,
         "Choose a person your agency works with.",
         "unknown_person",
@@ -156,7 +157,7 @@ def body_person(user: Any, errors: Errors, field: str, key: uuid.UUID | None) ->
 
 
 def body_agencies(errors: Errors, keys: list[uuid.UUID]) -> list[Agency]:
-    agencies = list(Agency.objects.filter(pk__in=keys))
+    agencies = agency_list_by_ids(keys)
     if len(agencies) != len(set(keys)):
         add_error(errors, "recipient_agencies", "Choose agencies that exist.", "unknown_agency")
     by_id = {a.pk: a for a in agencies}

@@ -4,13 +4,14 @@ from django.http import HttpRequest
 
 from safeshare.access.actions import Action
 from safeshare.access.fetch import get_person_for
-from safeshare.access.policy import require, visible
+from safeshare.access.policy import require
 from safeshare.access.rules.consent import ConsentTarget
 from safeshare.core import clock
 from safeshare.core.errors import NotFound
 from safeshare.people.models import Person, PersonKind
 from safeshare.people.selectors import (
     parental_responsibility_holders,
+    people_visible_among,
     person_identities,
 )
 
@@ -28,12 +29,7 @@ def child_for(request: HttpRequest, person_id: str, action: Action) -> Person:
 def deciders(request: HttpRequest, child: Person) -> list[Person]:
     """The child and the people with parental responsibility the user may see (App. 2 Q4)."""
     holders = parental_responsibility_holders(child=child)
-    seen = set(
-        visible(request.user, Person.objects.filter(pk__in=[p.pk for p in holders])).values_list(
-            "pk", flat=True
-        )
-    )
-    return [child, *(p for p in holders if p.pk in seen)]
+    return [child, *people_visible_among(request.user, holders)]
 
 
 def decider_choices(child: Person, people: list[Person]) -> list[tuple[str, str]]:

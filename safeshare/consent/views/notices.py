@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from safeshare.access.actions import Action
 from safeshare.access.fetch import get_person_for
-from safeshare.access.policy import active_agency, require, visible
+from safeshare.access.policy import active_agency, require
 from safeshare.access.rules.consent import RECORDER_ROLES, NoticeTarget
 from safeshare.access.rules.roles import CASE_ROLES
 from safeshare.consent.forms import (
@@ -22,8 +22,8 @@ from safeshare.consent.services.notices import notice_record
 from safeshare.consent.views.posting import chosen, submit_form
 from safeshare.core.errors import Forbidden
 from safeshare.core.paging import answers_bad_page, paginate
-from safeshare.people.models import Person
 from safeshare.people.selectors import (
+    people_visible_among,
     person_identities,
     relationships_for_person,
 )
@@ -38,12 +38,7 @@ def notice_new(request: HttpRequest, person_id: str) -> HttpResponse:
     require(request.user, Action.NOTICE_RECORD, NoticeTarget(person=person))
     relationships = list(relationships_for_person(person=person))
     related = [r.related_person if r.person_id == person.pk else r.person for r in relationships]
-    seen = set(
-        visible(request.user, Person.objects.filter(pk__in=[p.pk for p in related])).values_list(
-            "pk", flat=True
-        )
-    )
-    people = [person, *(p for p in related if p.pk in seen)]
+    people = [person, *people_visible_among(request.user, related)]
     names = person_identities(people)
     choices = [(str(person.pk), f"{names[person.pk].display_name} (the person themself)")]
     choices += [(str(p.pk), names[p.pk].display_name) for p in people[1:]]

@@ -12,6 +12,7 @@ from safeshare.access.fetch import get_person_for
 from safeshare.access.fetch_decisions import get_advice_request_for
 from safeshare.access.policy import require
 from safeshare.agencies.models import User
+from safeshare.agencies.selectors import member_get
 from safeshare.core.paging import LimitOffset, Rows
 from safeshare.decisions import selectors, services
 from safeshare.decisions.models import AdviceRequest
@@ -73,11 +74,7 @@ def decisions_advice_request(request, payload: AdviceIn):
     user = request.auth
     subject = get_person_for(user, payload.subject) if payload.subject else None
     agency = user.agency
-    adviser = (
-        User.objects.filter(pk=payload.adviser, membership__agency=agency).first()
-        if agency
-        else None
-    )
+    adviser = member_get(agency=agency, user_id=payload.adviser) if agency else None
     if adviser is None:
         raise _invalid("adviser", "Ask someone in your own agency.", "adviser_agency")
     advice = services.advice_request(

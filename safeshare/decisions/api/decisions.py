@@ -13,14 +13,15 @@ from ninja.pagination import paginate
 from safeshare.access.actions import Action
 from safeshare.access.fetch import get_person_for
 from safeshare.access.fetch_decisions import get_decision_for
-from safeshare.access.policy import require, visible
+from safeshare.access.policy import require
 from safeshare.access.rules.decisions import DecisionTarget
-from safeshare.agencies.models import Agency, User
-from safeshare.consent.models import Consent
+from safeshare.agencies.models import User
+from safeshare.agencies.selectors import agency_list_by_ids
+from safeshare.consent.selectors import consent_get_for_child
 from safeshare.core import clock
 from safeshare.core.paging import LimitOffset, Rows
 from safeshare.decisions import aid, selectors, services
-from safeshare.decisions.models import AdviceRequest, Decision
+from safeshare.decisions.models import Decision
 from safeshare.decisions.services import DecisionDraft
 from safeshare.people.models import Person
 
@@ -248,18 +249,16 @@ def _question_out(question) -> dict:
 
 def _draft(user: User, payload: DecisionIn, subject: Person | None) -> DecisionDraft:
     """The body as a draft, its ids resolved to what the user may cite."""
-    agencies = list(Agency.objects.filter(pk__in=payload.recipient_agencies))
+    agencies = agency_list_by_ids(payload.recipient_agencies)
     if len(agencies) != len(set(payload.recipient_agencies)):
         raise _invalid("recipient_agencies", "Choose agencies that exist.", "unknown_agency")
-    advice = list(visible(user, AdviceRequest.objects.all()).filter(pk__in=payload.advice_requests))
+    advice = list(selectors.advice_list(user=user).filter(pk__in=payload.advice_requests))
     if len(advice) != len(set(payload.advice_requests)):
         raise _invalid("advice_requests", "Attach advice you asked for.", "unknown_advice")
     consent = None
     if payload.consent_id is not None:
         consent = (
-            visible(user, Consent.objects.filter(child=subject))
-            .filter(pk=payload.consent_id)
-            .first()
+            consent_get_for_child(user, subject, payload.consent_id)
             if subject is not None
             else None
         )

@@ -305,7 +305,7 @@ def check_not_superseded(errors: Errors, *, supersedes: Decision | None) -> None
     the row is locked so two corrections cannot both succeed."""
     if supersedes is None:
         return
-    if Decision.objects.select_for_update().filter(supersedes=supersedes).exists():
+    if Decision.objects.select_for_update().correcting(supersedes).exists():
         add_error(
             errors,
             "decision",

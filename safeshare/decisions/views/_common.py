@@ -5,13 +5,12 @@ import uuid
 
 from django.http import HttpRequest
 
-from safeshare.access.policy import visible_people_worked_with
 from safeshare.access.rules.roles import CASE_ROLES
 from safeshare.agencies.models import User
 from safeshare.core.errors import Forbidden
-from safeshare.people.models import Person
 from safeshare.people.selectors import (
     people_for_agency,
+    people_worked_with,
     person_identities,
 )
 
@@ -34,7 +33,7 @@ def _children(user: User, *, also: str | None = None) -> list[tuple[str, str]]:
     name, and each entry costs a decryption: anyone else is found first, by NHS
     number or by name and date of birth, and the aid started from their page.
     """
-    scope = visible_people_worked_with(user, Person.objects.all())
+    scope = people_worked_with(user)
     people = list(
         people_for_agency(queryset=scope, agency=user.agency).filter(shredded_at__isnull=True)[
             :CHOOSE_FROM

@@ -11,7 +11,7 @@ from safeshare.access.fetch import get_person_for
 from safeshare.access.fetch_decisions import get_advice_request_for
 from safeshare.access.policy import can, require
 from safeshare.access.rules.decisions import ADVISER_ROLES, AdviceTarget
-from safeshare.agencies.models import User
+from safeshare.agencies.selectors import colleagues_of
 from safeshare.core.errors import Forbidden
 from safeshare.core.paging import answers_bad_page, paginate
 from safeshare.decisions import selectors, services
@@ -19,7 +19,6 @@ from safeshare.decisions.forms import (
     AdviceAskForm,
     AdviceGiveForm,
 )
-from safeshare.decisions.models import AdviceRequest
 from safeshare.people.selectors import (
     person_identities,
 )
@@ -64,16 +63,7 @@ def advice_ask(request: HttpRequest) -> HttpResponse:
     unless you choose to (golden rule 3)."""
     user = request.user
     require(user, Action.ADVICE_REQUEST, AdviceTarget(subject=None))
-    advisers = [
-        u
-        for u in User.objects.filter(
-            membership__agency=user.agency, membership__active=True, is_active=True
-        )
-        .exclude(pk=user.pk)
-        .prefetch_related("membership__role_grants")
-        .select_related("membership")
-        if u.roles & ADVISER_ROLES
-    ]
+    advisers = [u for u in colleagues_of(user) if u.roles & ADVISER_ROLES]
     form = AdviceAskForm(
         request.POST or None,
         advisers=[(str(u.pk), str(u)) for u in advisers],
@@ -119,9 +109,7 @@ def advice_detail(request: HttpRequest, advice_id: str) -> HttpResponse:
             raise Forbidden()
     subject = selectors.advice_subject_for(user=user, advice=advice)
     subject_name = person_identities([subject])[subject.pk].display_name if subject else None
-    advice = AdviceRequest.objects.select_related("response", "asked_by", "adviser").get(
-        pk=advice.pk
-    )
+    advice = selectors.advice_get_detail(advice=advice)
     return render(
         request,
         "decisions/advice_detail.html",

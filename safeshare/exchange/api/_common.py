@@ -6,12 +6,13 @@ from django.core.exceptions import ValidationError
 from ninja import Field, Schema
 
 from safeshare.agencies.models import Agency, User
+from safeshare.agencies.selectors import agency_get, user_get
 
 TEXT = Field(min_length=1, max_length=5000)
 
 
 def _agency(agency_id: uuid.UUID | None, field: str) -> Agency:
-    agency = Agency.objects.filter(pk=agency_id).first() if agency_id else None
+    agency = agency_get(agency_id) if agency_id else None
     if agency is None:
         raise ValidationError({field: [ValidationError("Choose a known agency.", code="unknown")]})
     return agency
@@ -20,7 +21,7 @@ def _agency(agency_id: uuid.UUID | None, field: str) -> Agency:
 def _user(user_id: uuid.UUID | None, field: str) -> User | None:
     if user_id is None:
         return None
-    user = User.objects.filter(pk=user_id).first()
+    user = user_get(user_id)
     if user is None:
         raise ValidationError({field: [ValidationError("Choose a known person.", code="unknown")]})
     return user

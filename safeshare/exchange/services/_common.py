@@ -3,8 +3,6 @@
 import re
 import uuid
 
-from django.db.models import Exists, OuterRef
-
 from safeshare.agencies.models import Agency, User
 from safeshare.core.cleaning import TEXT_MAX, clean_choice, clean_text  # noqa: F401 (re-exported)
 from safeshare.core.errors import Errors, add_error, raise_if  # noqa: F401 (used by the services)
@@ -32,20 +30,19 @@ def check_subject(subject: Person | None, *, field: str, errors: Errors) -> None
 
 
 def is_superseded(decision: Decision) -> bool:
-    return Decision.objects.filter(supersedes=decision).exists()
+    return Decision.objects.correcting(decision).exists()
 
 
 def decision_state(decision: Decision) -> tuple[bool, set]:
     """Whether a later decision supersedes it, and the agencies it names, in one read."""
-    later = Decision.objects.filter(supersedes=OuterRef("pk"))
     rows = (
         Decision.objects.filter(pk=decision.pk)
-        .annotate(superseded=Exists(later))
-        .values_list("superseded", "recipient_agencies")
+        .with_superseded_by()
+        .values_list("superseded_by_pk", "recipient_agencies")
     )
     superseded, named = False, set()
-    for row_superseded, agency_id in rows:
-        superseded = bool(row_superseded)
+    for superseded_by_pk, agency_id in rows:
+        superseded = superseded_by_pk is not None
         if agency_id is not None:
             named.add(agency_id)
     return superseded, named

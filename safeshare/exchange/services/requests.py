@@ -227,9 +227,7 @@ def request_accept(*, actor: User, request: InformationRequest):
         add_error(errors, "request", "Only the agency asked can accept.", "not_requested_agency")
     _check_open(request, errors)
     raise_if(errors)
-    existing = Involvement.objects.filter(
-        agency=agency, person=request.subject, ended_on__isnull=True
-    ).first()
+    existing = Involvement.objects.for_agency(agency).open().filter(person=request.subject).first()
     if existing is not None:
         return existing
     return involvement_start(

@@ -7,7 +7,7 @@ from django.urls import NoReverseMatch, reverse
 from safeshare.access.actions import Action
 from safeshare.access.policy import can
 from safeshare.access.rules.roles import CASE_ROLES
-from safeshare.agencies.models import Agency
+from safeshare.agencies.selectors import agency_list_except
 from safeshare.core.errors import Forbidden
 from safeshare.exchange import selectors
 from safeshare.people.selectors import person_identity_for
@@ -19,10 +19,7 @@ def _require_case_role(request: HttpRequest) -> None:
 
 
 def _other_agencies(request: HttpRequest) -> list[tuple[str, str]]:
-    return [
-        (str(a.pk), a.name)
-        for a in Agency.objects.exclude(pk=request.user.agency.pk).order_by("name")
-    ]
+    return [(str(a.pk), a.name) for a in agency_list_except(request.user.agency)]
 
 
 def _identity(request: HttpRequest, person) -> object | None:

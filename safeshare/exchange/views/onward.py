@@ -13,7 +13,7 @@ from safeshare.access.fetch_exchange import (
     get_share_for,
 )
 from safeshare.access.policy import can, require
-from safeshare.agencies.models import Agency
+from safeshare.agencies.selectors import agency_get
 from safeshare.core.errors import Forbidden
 from safeshare.core.sealed import open_text
 from safeshare.exchange import forms, services
@@ -35,9 +35,7 @@ def onward_new(request: HttpRequest, share_id: str) -> HttpResponse:
             onward = services.onward_request(
                 actor=request.user,
                 share=share,
-                proposed_recipient=Agency.objects.filter(
-                    pk=form.cleaned_data["proposed_recipient"]
-                ).first(),
+                proposed_recipient=agency_get(form.cleaned_data["proposed_recipient"]),
                 purpose=form.cleaned_data["purpose"],
             )
         except ValidationError as error:

@@ -21,6 +21,7 @@ from safeshare.access.policy import can, person_relation, require
 from safeshare.access.rules.decisions import DecisionTarget
 from safeshare.access.rules.exchange import RequestTarget
 from safeshare.agencies.models import Agency
+from safeshare.agencies.selectors import agency_get
 from safeshare.core.errors import Forbidden
 from safeshare.core.paging import answers_bad_page, paginate
 from safeshare.decisions.flow import ANSWERING_REQUEST, flow_start
@@ -73,7 +74,7 @@ def request_new(request: HttpRequest, person_id: str) -> HttpResponse:
     )
     target_agency = None
     if request.method == "POST" and form.is_valid():
-        target_agency = Agency.objects.filter(pk=form.cleaned_data["to_agency"]).first()
+        target_agency = agency_get(form.cleaned_data["to_agency"])
     require(
         request.user,
         Action.REQUEST_RAISE,

@@ -25,7 +25,7 @@ from safeshare.access.fetch_exchange import (
 )
 from safeshare.access.policy import can, require
 from safeshare.access.rules.exchange import ShareSource
-from safeshare.agencies.models import Agency
+from safeshare.agencies.selectors import agency_get
 from safeshare.core import clock
 from safeshare.core.paging import answers_bad_page, paginate
 from safeshare.core.sealed import open_text, seal_text
@@ -123,11 +123,7 @@ def share_new(request: HttpRequest, decision_id: str) -> HttpResponse:
                 decision=decision,
                 kind=data["kind"],
                 items=[_item_draft(item) for item in _draft_items(request, decision)],
-                recipients=[
-                    services.RecipientDraft(
-                        agency=Agency.objects.filter(pk=data["recipient"]).first()
-                    )
-                ],
+                recipients=[services.RecipientDraft(agency=agency_get(data["recipient"]))],
                 access_until=clock.now() + datetime.timedelta(days=data["access_days"]),
                 onward_sharing_permitted=data["onward_sharing_permitted"],
                 consent_limits=data["consent_limits"],

@@ -77,7 +77,7 @@ def involvement_start(
     _clean_reason(reason, field="reason", errors=errors)
     if (
         "person" not in errors
-        and Involvement.objects.filter(agency=agency, person=person, ended_on__isnull=True).exists()
+        and Involvement.objects.for_agency(agency).open().filter(person=person).exists()
     ):
         errors["agency"] = ["This agency is already working with this person."]
     if errors:

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from safeshare.agencies.models import Agency
+from safeshare.agencies.selectors import agency_get_by_code
 from safeshare.agencies.services import administrator_bootstrap
 
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--agency", required=True, help="The agency's code.")
 
     def handle(self, *args: Any, username: str, email: str, agency: str, **options: Any) -> None:
-        found = Agency.objects.filter(code=agency).first()
+        found = agency_get_by_code(agency)
         if found is None:
             raise CommandError(f"agency: no agency has the code {agency!r}.")
         password = sys.stdin.readline().rstrip("\n")
