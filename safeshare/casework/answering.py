@@ -18,7 +18,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from safeshare.access.actions import Action
-from safeshare.access.fetch_exchange import get_request_for
+from safeshare.access.fetch.exchange import get_request_for
 from safeshare.access.policy import can, require
 from safeshare.access.rules.exchange import ShareSource
 from safeshare.agencies.models import User

@@ -6,7 +6,7 @@ from typing import Any
 
 from ninja import Router, Status
 
-from safeshare.access.fetch_consent import get_consent_for
+from safeshare.access.fetch.consent import get_consent_for
 from safeshare.api.auth import AuthenticatedRequest
 from safeshare.casework.withdrawal import consent_withdraw_and_tell
 from safeshare.consent.api.schemas import ConsentOut, WithdrawalIn

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 
 from safeshare.access.actions import Action
 from safeshare.access.fetch import get_person_for
-from safeshare.access.fetch_decisions import get_decision_for
+from safeshare.access.fetch.decisions import get_decision_for
 from safeshare.access.policy import require
 from safeshare.access.rules.decisions import DecisionTarget
 from safeshare.core import clock

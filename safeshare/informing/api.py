@@ -13,7 +13,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from safeshare.access.actions import Action
-from safeshare.access.fetch_exchange import get_share_for
+from safeshare.access.fetch.exchange import get_share_for
 from safeshare.access.policy import can
 from safeshare.access.rules.informing import SubjectTarget, may_inform
 from safeshare.agencies.models import User

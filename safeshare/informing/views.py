@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from safeshare.access.actions import Action
-from safeshare.access.fetch_exchange import get_share_for
+from safeshare.access.fetch.exchange import get_share_for
 from safeshare.access.policy import can
 from safeshare.access.rules.informing import SubjectTarget, may_inform
 from safeshare.core.errors import Forbidden

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from ninja import Field, Router, Schema, Status
 
-from safeshare.access.fetch_exchange import get_share_for
+from safeshare.access.fetch.exchange import get_share_for
 from safeshare.api.auth import AuthenticatedRequest
 from safeshare.core.errors import NotFound
 from safeshare.core.sealed import ErasedText

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from safeshare.access.fetch_exchange import get_share_for
+from safeshare.access.fetch.exchange import get_share_for
 from safeshare.agencies.backends import signed_in_user
 from safeshare.casework.continued_use.forms import ContinuedUseForm
 from safeshare.core.errors import Forbidden

@@ -4,7 +4,7 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from safeshare.access.actions import Action
-from safeshare.access.fetch_consent import get_conflict_for
+from safeshare.access.fetch.consent import get_conflict_for
 from safeshare.access.policy import require
 from safeshare.consent import selectors
 from safeshare.consent.api.schemas import (

@@ -15,7 +15,7 @@ from ninja import Router, Status
 
 from safeshare.access.actions import Action
 from safeshare.access.fetch import get_person_for
-from safeshare.access.fetch_consent import get_consent_for
+from safeshare.access.fetch.consent import get_consent_for
 from safeshare.access.policy import require, visible
 from safeshare.access.rules.consent import ConsentTarget
 from safeshare.consent import fhir, selectors

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from fhir.resources.R4B.consent import Consent as FhirConsent
 
-from safeshare.access.fetch_consent import get_consent_for
+from safeshare.access.fetch.consent import get_consent_for
 from safeshare.access.tests.helpers import person_for
 from safeshare.agencies.models import AgencyType, Role
 from safeshare.agencies.tests.factories import AgencyFactory, staff

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from safeshare.access.actions import Action
-from safeshare.access.fetch_consent import get_conflict_for
+from safeshare.access.fetch.consent import get_conflict_for
 from safeshare.access.policy import active_agency, can, require
 from safeshare.access.rules.roles import CASE_ROLES
 from safeshare.consent.forms import (

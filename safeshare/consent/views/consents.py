@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from safeshare.access.actions import Action, Relation
-from safeshare.access.fetch_consent import get_consent_for
+from safeshare.access.fetch.consent import get_consent_for
 from safeshare.access.policy import can, person_relation, require
 from safeshare.access.rules.consent import ConsentTarget, NoticeTarget
 from safeshare.agencies.models import AgencyType

@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 
 from safeshare.access.actions import Action
 from safeshare.access.fetch import get_person_for
-from safeshare.access.fetch_decisions import get_advice_request_for
+from safeshare.access.fetch.decisions import get_advice_request_for
 from safeshare.access.policy import require
 from safeshare.agencies.models import User
 from safeshare.core.paging import LimitOffset, Rows

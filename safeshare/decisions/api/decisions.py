@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 
 from safeshare.access.actions import Action
 from safeshare.access.fetch import get_person_for
-from safeshare.access.fetch_decisions import get_decision_for
+from safeshare.access.fetch.decisions import get_decision_for
 from safeshare.access.policy import require, visible
 from safeshare.access.rules.decisions import DecisionTarget
 from safeshare.agencies.models import Agency, User

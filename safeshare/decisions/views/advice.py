@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from safeshare.access.actions import Action
 from safeshare.access.fetch import get_person_for
-from safeshare.access.fetch_decisions import get_advice_request_for
+from safeshare.access.fetch.decisions import get_advice_request_for
 from safeshare.access.policy import can, require
 from safeshare.access.rules.decisions import ADVISER_ROLES, AdviceTarget
 from safeshare.agencies.models import User

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from safeshare.access.actions import Action
 from safeshare.access.fetch import get_person_for
-from safeshare.access.fetch_decisions import get_decision_for
+from safeshare.access.fetch.decisions import get_decision_for
 from safeshare.access.policy import can, require
 from safeshare.access.rules.decisions import DecisionTarget
 from safeshare.access.rules.exchange import ShareSource

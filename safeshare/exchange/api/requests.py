@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 
 from safeshare.access.actions import Action
 from safeshare.access.fetch import get_person_for
-from safeshare.access.fetch_exchange import (
+from safeshare.access.fetch.exchange import (
     get_request_for,
     own_decision_or_error,
 )

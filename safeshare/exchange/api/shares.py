@@ -16,7 +16,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from safeshare.access.actions import Action
-from safeshare.access.fetch_exchange import (
+from safeshare.access.fetch.exchange import (
     get_onward_request_for,
     get_share_for,
     own_decision_or_error,

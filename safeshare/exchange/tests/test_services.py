@@ -7,7 +7,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from safeshare.access.actions import Action
-from safeshare.access.fetch_exchange import get_share_for
+from safeshare.access.fetch.exchange import get_share_for
 from safeshare.access.policy import can
 from safeshare.access.tests.helpers import person_for
 from safeshare.agencies.models import AgencyType, Role

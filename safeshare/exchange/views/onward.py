@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from safeshare.access.actions import Action
-from safeshare.access.fetch_exchange import (
+from safeshare.access.fetch.exchange import (
     get_onward_request_for,
     get_own_decision_for,
     get_share_for,

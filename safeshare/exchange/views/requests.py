@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from safeshare.access.actions import Action, Relation
 from safeshare.access.fetch import get_person_for
-from safeshare.access.fetch_exchange import (
+from safeshare.access.fetch.exchange import (
     get_own_decision_for,
     get_request_for,
 )

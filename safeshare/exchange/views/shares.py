@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safeshare.access.actions import Action
-from safeshare.access.fetch_exchange import (
+from safeshare.access.fetch.exchange import (
     get_own_decision_for,
     get_share_for,
 )
