@@ -17,8 +17,9 @@ from typing import Any
 from django.utils import timezone
 
 from safeshare.access.actions import Action
-from safeshare.access.policy import active_agency, can, received_shares
+from safeshare.access.policy import active_agency, can
 from safeshare.access.rules.consent import ContinuedUseTarget
+from safeshare.access.rules.exchange import received_shares
 from safeshare.agencies.models import AgencyType
 from safeshare.consent.models import (
     Consent,

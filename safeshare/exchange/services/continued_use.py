@@ -5,8 +5,9 @@ import uuid
 from django.db import transaction
 
 from safeshare.access.actions import Action
-from safeshare.access.policy import can, received_shares
+from safeshare.access.policy import can
 from safeshare.access.rules.consent import ContinuedUseTarget
+from safeshare.access.rules.exchange import received_shares
 from safeshare.agencies.models import User
 from safeshare.consent.models import ConsentWithdrawal
 from safeshare.core import clock
