@@ -18,8 +18,8 @@ from django.db import transaction
 from django.urls import reverse
 
 from safeshare.access.actions import Action
-from safeshare.access.fetch_exchange import get_request_for
-from safeshare.access.policy import can, require
+from safeshare.access.fetch.exchange import get_request_for
+from safeshare.access.policy import can
 from safeshare.access.rules.exchange import ShareSource
 from safeshare.agencies.models import User
 from safeshare.core.errors import NotFound
@@ -49,8 +49,7 @@ class RecordClosed(ValidationError):
 
 def _request_lock_open(*, actor: User, request_id: str) -> InformationRequest:
     """The request, if the actor may answer it, locked until commit; refused if closed."""
-    found = get_request_for(actor, request_id)
-    require(actor, Action.REQUEST_ANSWER, found)
+    found = get_request_for(actor, request_id, action=Action.REQUEST_ANSWER)
     try:
         exchange_services.request_lock_open(request=found)
     except ValidationError as error:

@@ -6,7 +6,8 @@ from typing import Any
 
 from ninja import Router, Status
 
-from safeshare.access.fetch_consent import get_consent_for
+from safeshare.access.actions import Action
+from safeshare.access.fetch.consent import get_consent_for
 from safeshare.agencies.backends import AuthenticatedRequest
 from safeshare.casework.withdrawal import consent_withdraw_and_tell
 from safeshare.consent.api.schemas import ConsentOut, WithdrawalIn
@@ -24,9 +25,9 @@ def consent_withdraw(
     """Record that consent was withdrawn: no new share may rely on it, and each agency that
     received information under it is told (App. 2 Q4)."""
     user = request.auth
-    consent = get_consent_for(user, consent_id)
+    consent = get_consent_for(user, consent_id, action=Action.CONSENT_VIEW)
     consent_withdraw_and_tell(actor=user, consent=consent, **payload.dict())
-    withdrawn = get_consent_for(user, consent.pk)
+    withdrawn = get_consent_for(user, consent.pk, action=Action.CONSENT_VIEW)
     return Status(
         201, consent_out(withdrawn, consent.child, in_force_ids(consent.child, consent.agency))
     )

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from safeshare.access.actions import Action
-from safeshare.access.fetch import get_person_for
+from safeshare.access.fetch.people import get_person_for
 from safeshare.access.policy import can, person_relation, require
 from safeshare.access.rules.decisions import DecisionTarget
 from safeshare.access.rules.exchange import ReferralTarget

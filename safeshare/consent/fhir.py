@@ -117,7 +117,7 @@ def consent_resource(consent: Consent) -> dict[str, Any]:
     """The FHIR R4 Consent resource for a consent or refusal, as a dict (not yet validated).
 
     Reads the record, its child, giver, agency, recipient agencies and withdrawal; the
-    caller fetches them in advance (access.fetch_consent.get_consent_for does)."""
+    caller fetches them in advance (access.fetch.consent.get_consent_for does)."""
     withdrawal = getattr(consent, "withdrawal", None)
     withdrawn_at = withdrawal.withdrawn_at if withdrawal is not None else None
     given = consent.decision == ConsentDecision.GIVEN

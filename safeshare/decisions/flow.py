@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from safeshare.access.actions import Action
-from safeshare.access.fetch import get_person_for
-from safeshare.access.fetch_decisions import get_decision_for
+from safeshare.access.fetch.decisions import get_decision_for
+from safeshare.access.fetch.people import get_person_for
 from safeshare.access.policy import require
 from safeshare.access.rules.decisions import DecisionTarget
 from safeshare.core import clock
@@ -78,12 +78,20 @@ def flow_stop_answering(request: HttpRequest, flow: dict) -> None:
 
 def flow_subject(request: HttpRequest, flow: dict) -> Person | None:
     """Who the decision in progress is about, fetched through access (None: anonymised)."""
-    return get_person_for(request.user, flow["subject"]) if flow.get("subject") else None
+    return (
+        get_person_for(request.user, flow["subject"], action=Action.PERSON_VIEW)
+        if flow.get("subject")
+        else None
+    )
 
 
 def flow_supersedes(request: HttpRequest, flow: dict) -> Decision | None:
     """The decision the one in progress corrects, fetched through access."""
-    return get_decision_for(request.user, flow["supersedes"]) if flow.get("supersedes") else None
+    return (
+        get_decision_for(request.user, flow["supersedes"], action=Action.DECISION_VIEW)
+        if flow.get("supersedes")
+        else None
+    )
 
 
 def flow_require_allowed(request: HttpRequest, flow: dict) -> Person | None:

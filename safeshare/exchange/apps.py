@@ -5,4 +5,3 @@ class ExchangeConfig(AppConfig):
     name = "safeshare.exchange"
     label = "exchange"
     verbose_name = "Requests and shares"
-

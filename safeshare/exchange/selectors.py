@@ -11,7 +11,8 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
-from safeshare.access.policy import active_agency, received_shares, visible
+from safeshare.access.policy import active_agency, visible
+from safeshare.access.rules.exchange import received_shares
 from safeshare.access.rules.roles import CASE_ROLES
 from safeshare.consent.models import ConsentWithdrawal
 from safeshare.core import clock

@@ -1,6 +1,6 @@
 """What a share shows of the consent it relied on (issue #5 item 4).
 
-The share page is reached through `access.fetch_exchange.get_share_for`, so
+The share page is reached through `access.fetch.exchange.get_share_for`, so
 whoever reads these has already been found to see the share: the sending
 agency, or a recipient while the share is open. A recipient never reads the
 consent record itself (its scope is the agency that asked); it sees only
@@ -17,8 +17,9 @@ from typing import Any
 from django.utils import timezone
 
 from safeshare.access.actions import Action
-from safeshare.access.policy import active_agency, can, received_shares
+from safeshare.access.policy import active_agency, can
 from safeshare.access.rules.consent import ContinuedUseTarget
+from safeshare.access.rules.exchange import received_shares
 from safeshare.agencies.models import AgencyType
 from safeshare.consent.models import (
     Consent,

@@ -13,9 +13,8 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from safeshare.access.actions import Action
-from safeshare.access.fetch_exchange import get_share_for
-from safeshare.access.policy import can
-from safeshare.access.rules.informing import SubjectTarget, may_inform
+from safeshare.access.fetch.exchange import get_share_for
+from safeshare.access.rules.informing import may_inform
 from safeshare.agencies.models import User
 from safeshare.core.errors import Forbidden
 from safeshare.core.paging import LimitOffset, Rows
@@ -148,9 +147,7 @@ def exchange_subject_notification_record(request, share_id: str, payload: Subjec
     """Record that the child or family was told of a share (when, how, by whom, who),
     or that they were not, with the reason (Protocol App. 4)."""
     user = request.auth
-    share = get_share_for(user, share_id)
-    if not can(user, Action.SUBJECT_NOTIFICATION_RECORD, SubjectTarget(share=share)):
-        raise Forbidden()
+    share = get_share_for(user, share_id, action=Action.SUBJECT_NOTIFICATION_RECORD)
     notification = subject_notification_record(
         actor=user,
         share=share,

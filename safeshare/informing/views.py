@@ -12,9 +12,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from safeshare.access.actions import Action
-from safeshare.access.fetch_exchange import get_share_for
-from safeshare.access.policy import can
-from safeshare.access.rules.informing import SubjectTarget, may_inform
+from safeshare.access.fetch.exchange import get_share_for
+from safeshare.access.rules.informing import may_inform
 from safeshare.core.errors import Forbidden
 from safeshare.core.paging import answers_bad_page, paginate
 from safeshare.decisions.selectors import pack_in_force
@@ -114,9 +113,7 @@ def _record(request: HttpRequest, share, outcome: str, form) -> bool:
 @require_http_methods(["GET", "POST"])
 def subject_record(request: HttpRequest, share_id: str) -> HttpResponse:
     """Whether the child or family was told of this share; the outcomes recorded so far."""
-    share = get_share_for(request.user, share_id)
-    if not can(request.user, Action.SUBJECT_NOTIFICATION_RECORD, SubjectTarget(share=share)):
-        raise Forbidden()
+    share = get_share_for(request.user, share_id, action=Action.SUBJECT_NOTIFICATION_RECORD)
     outcome = request.GET.get("outcome", "")
     if outcome not in SubjectNotificationOutcome.values:
         outcome = ""

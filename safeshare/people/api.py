@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from safeshare.access.actions import Action
-from safeshare.access.fetch import get_person_for
+from safeshare.access.fetch.people import get_person_for
 from safeshare.access.policy import person_relation, require
 from safeshare.core.errors import PreconditionRequired, VersionConflict, version_etag
 from safeshare.people import selectors
@@ -227,7 +227,7 @@ def people_update_identity(
 def people_relationships_record(request, person_id: str, payload: RelationshipIn):
     """Record that the related person is this person's parent, carer, sibling, ..."""
     person = get_person_for(request.auth, person_id, action=Action.PERSON_EDIT)
-    related = get_person_for(request.auth, payload.related_person_id)
+    related = get_person_for(request.auth, payload.related_person_id, action=Action.PERSON_VIEW)
     relationship = relationship_record(
         actor=request.auth,
         person=person,

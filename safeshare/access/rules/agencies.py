@@ -5,7 +5,6 @@ from typing import Any
 from django.db.models import QuerySet
 
 from safeshare.access.actions import Action
-from safeshare.access.policy import register
 from safeshare.access.rules.roles import PERSON_CREATE_ROLES
 from safeshare.agencies.models import Agency, User
 
@@ -19,6 +18,3 @@ def can_agency(user: User, agency: Agency, action: Action, obj: Agency) -> bool:
 def scope_agencies(user: User, agency: Agency, queryset: QuerySet[Any]) -> QuerySet[Any]:
     # Agencies are configuration, not case content; listing them is AGENCY_VIEW.
     return queryset
-
-
-register(Agency, can=can_agency, scope=scope_agencies)

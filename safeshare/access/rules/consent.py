@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from safeshare.access.actions import Action, Relation
-from safeshare.access.policy import register
+from safeshare.access.rules.people import relation_to_person
 from safeshare.access.rules.roles import CASE_ROLES
 from safeshare.agencies.models import Agency, Role, User
 from safeshare.consent.models import (
@@ -52,22 +52,20 @@ class NoticeTarget:
     person: Person
 
 
-def _works_with(user: User, person: Person) -> bool:
-    from safeshare.access.rules.people import relation_to_person
-
-    return relation_to_person(user, person) == Relation.OWN_AGENCY
+def _works_with(user: User, agency: Agency, person: Person) -> bool:
+    return relation_to_person(user, agency, person) == Relation.OWN_AGENCY
 
 
 def can_record(user: User, agency: Agency, action: Action, target: ConsentTarget) -> bool:
     if action not in (Action.CONSENT_RECORD, Action.CAPACITY_ASSESS):
         return False
-    return bool(user.roles & RECORDER_ROLES) and _works_with(user, target.child)
+    return bool(user.roles & RECORDER_ROLES) and _works_with(user, agency, target.child)
 
 
 def can_notice(user: User, agency: Agency, action: Action, target: NoticeTarget) -> bool:
     if action != Action.NOTICE_RECORD:
         return False
-    return bool(user.roles & RECORDER_ROLES) and _works_with(user, target.person)
+    return bool(user.roles & RECORDER_ROLES) and _works_with(user, agency, target.person)
 
 
 def can_consent(user: User, agency: Agency, action: Action, consent: Consent) -> bool:
@@ -125,25 +123,11 @@ def can_notice_view(user: User, agency: Agency, action: Action, notice: PrivacyN
     )
 
 
-def _own(user: User, agency: Agency, queryset: QuerySet[Any]) -> QuerySet[Any]:
+def scope_own(user: User, agency: Agency, queryset: QuerySet[Any]) -> QuerySet[Any]:
     return queryset.filter(agency=agency)
-
-
-def _no_scope(user: User, agency: Agency, queryset: QuerySet[Any]) -> QuerySet[Any]:
-    return queryset.none()
 
 
 def scope_uses(user: User, agency: Agency, queryset: QuerySet[Any]) -> QuerySet[Any]:
     from django.db.models import Q
 
     return queryset.filter(Q(recipient__agency=agency) | Q(recipient__share__sender_agency=agency))
-
-
-register(ConsentTarget, can=can_record, scope=_no_scope)
-register(NoticeTarget, can=can_notice, scope=_no_scope)
-register(Consent, can=can_consent, scope=_own)
-register(CapacityAssessment, can=can_capacity, scope=_own)
-register(ConsentConflict, can=can_conflict, scope=_own)
-register(ContinuedUseTarget, can=can_continued_use, scope=_no_scope)
-register(ContinuedUse, can=can_use_view, scope=scope_uses)
-register(PrivacyNotice, can=can_notice_view, scope=_own)

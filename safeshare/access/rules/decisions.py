@@ -17,8 +17,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from safeshare.access.actions import Action, Relation
-from safeshare.access.policy import register
-from safeshare.access.rules.roles import CASE_ROLES, GLOBAL_RULES
+from safeshare.access.rules.people import relation_to_person
+from safeshare.access.rules.roles import CASE_ROLES
 from safeshare.agencies.models import Agency, Role, User
 from safeshare.decisions.models import AdviceRequest, Decision
 from safeshare.people.models import Person
@@ -29,9 +29,6 @@ DECIDER_ROLES = frozenset({Role.PRACTITIONER, Role.SAFEGUARDING_LEAD})
 ADVISER_ROLES = frozenset({Role.SAFEGUARDING_LEAD, Role.LEAD_INFORMATION_OFFICER})
 # Those who ask for advice.
 ASKER_ROLES = frozenset({Role.PRACTITIONER, Role.SAFEGUARDING_LEAD, Role.LEAD_INFORMATION_OFFICER})
-
-GLOBAL_RULES[Action.PACK_VIEW] = frozenset(Role.values)
-GLOBAL_RULES[Action.PACK_CHOOSE] = frozenset({Role.PARTNERSHIP_OFFICER})
 
 
 @dataclass(frozen=True)
@@ -48,10 +45,8 @@ class AdviceTarget:
     subject: Person | None
 
 
-def _own_child(user: User, subject: Person) -> bool:
-    from safeshare.access.rules.people import relation_to_person
-
-    return relation_to_person(user, subject) == Relation.OWN_AGENCY
+def _own_child(user: User, agency: Agency, subject: Person) -> bool:
+    return relation_to_person(user, agency, subject) == Relation.OWN_AGENCY
 
 
 def can_decision(user: User, agency: Agency, action: Action, decision: Decision) -> bool:
@@ -80,7 +75,7 @@ def can_record(user: User, agency: Agency, action: Action, target: DecisionTarge
         return False
     if target.subject is None:
         return True
-    return _own_child(user, target.subject)
+    return _own_child(user, agency, target.subject)
 
 
 def can_advice(user: User, agency: Agency, action: Action, advice: AdviceRequest) -> bool:
@@ -104,14 +99,4 @@ def can_ask(user: User, agency: Agency, action: Action, target: AdviceTarget) ->
         return False
     if target.subject is None:
         return True
-    return _own_child(user, target.subject)
-
-
-def _no_scope(user: User, agency: Agency, queryset: QuerySet[Any]) -> QuerySet[Any]:
-    return queryset.none()
-
-
-register(Decision, can=can_decision, scope=scope_decisions)
-register(AdviceRequest, can=can_advice, scope=scope_advice)
-register(DecisionTarget, can=can_record, scope=_no_scope)
-register(AdviceTarget, can=can_ask, scope=_no_scope)
+    return _own_child(user, agency, target.subject)

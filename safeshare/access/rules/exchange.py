@@ -14,17 +14,18 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from safeshare.access.actions import Action, Relation
-from safeshare.access.policy import received_shares, register
+from safeshare.access.actions import Action
 from safeshare.access.rules.roles import CASE_ROLES
 from safeshare.agencies.models import Agency, Role, User
+from safeshare.core import clock
 from safeshare.exchange.models import (
     InformationRequest,
     OnwardDisclosureRequest,
     Referral,
     Share,
+    ShareRecipient,
 )
-from safeshare.people.models import Person
+from safeshare.people.models import Involvement, Person
 
 # Roles that send, answer, acknowledge, revoke and refer (Protocol App. 1:
 # practitioners decide; leads and lead information officers act for the agency).
@@ -55,6 +56,17 @@ class ReferralTarget:
     """The object of `referral.make`: a child the user's agency works with."""
 
     subject: Person
+
+
+def received_shares(user: User, agency: Agency) -> QuerySet[ShareRecipient]:
+    """Share recipients open to this user now: their agency, named to them or to nobody,
+    inside the access window and not revoked (Protocol App. 2 Q6: need to know)."""
+    return ShareRecipient.objects.filter(
+        Q(named_user__isnull=True) | Q(named_user=user),
+        agency=agency,
+        share__revoked_at__isnull=True,
+        share__access_until__gt=clock.now(),
+    )
 
 
 def _acts(user: User) -> bool:
@@ -131,10 +143,9 @@ def scope_referrals(user: User, agency: Agency, queryset: QuerySet[Any]) -> Quer
     return queryset.filter(Q(share__sender_agency=agency) | Exists(received))
 
 
-def _own_child(user: User, subject: Person) -> bool:
-    from safeshare.access.rules.people import relation_to_person
-
-    return relation_to_person(user, subject) == Relation.OWN_AGENCY
+def _own_child(user: User, agency: Agency, subject: Person) -> bool:
+    # The user's relation to the child is OWN_AGENCY (access.rules.people.relation_to_person).
+    return Involvement.objects.filter(agency=agency, person=subject).exists()
 
 
 def can_raise(user: User, agency: Agency, action: Action, target: RequestTarget) -> bool:
@@ -143,7 +154,7 @@ def can_raise(user: User, agency: Agency, action: Action, target: RequestTarget)
         return False
     if target.to_agency.id == agency.id:
         return False
-    return _own_child(user, target.subject)
+    return _own_child(user, agency, target.subject)
 
 
 def can_send(user: User, agency: Agency, action: Action, source: ShareSource) -> bool:
@@ -157,17 +168,4 @@ def can_refer(user: User, agency: Agency, action: Action, target: ReferralTarget
     """Refer a child one's own agency works with to the front door (App. 2 "Safeguarding")."""
     if action != Action.REFERRAL_MAKE or not user.roles & REFERRAL_ROLES:
         return False
-    return _own_child(user, target.subject)
-
-
-def _no_scope(user: User, agency: Agency, queryset: QuerySet[Any]) -> QuerySet[Any]:
-    return queryset.none()
-
-
-register(Share, can=can_share, scope=scope_shares)
-register(InformationRequest, can=can_request, scope=scope_requests)
-register(OnwardDisclosureRequest, can=can_onward, scope=scope_onward)
-register(Referral, can=can_referral, scope=scope_referrals)
-register(RequestTarget, can=can_raise, scope=_no_scope)
-register(ShareSource, can=can_send, scope=_no_scope)
-register(ReferralTarget, can=can_refer, scope=_no_scope)
+    return _own_child(user, agency, target.subject)

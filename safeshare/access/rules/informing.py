@@ -12,7 +12,6 @@ from typing import Any
 from django.db.models import QuerySet
 
 from safeshare.access.actions import Action
-from safeshare.access.policy import register
 from safeshare.agencies.models import Agency, Role, User
 from safeshare.exchange.models import Share
 from safeshare.informing.models import SubjectNotification
@@ -59,11 +58,3 @@ def scope_notifications(user: User, agency: Agency, queryset: QuerySet[Any]) -> 
     if not may_inform(user):
         return queryset.none()
     return queryset.filter(share__sender_agency=agency)
-
-
-def _no_scope(user: User, agency: Agency, queryset: QuerySet[Any]) -> QuerySet[Any]:
-    return queryset.none()
-
-
-register(SubjectNotification, can=can_view, scope=scope_notifications)
-register(SubjectTarget, can=can_record, scope=_no_scope)

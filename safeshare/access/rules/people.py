@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, QuerySet
 
 from safeshare.access.actions import Action, Relation
-from safeshare.access.policy import active_agency, received_shares, register
+from safeshare.access.rules.exchange import received_shares
 from safeshare.access.rules.roles import PERSON_RULES
 from safeshare.agencies.models import Agency, User
 from safeshare.exchange.models import identity_fields_carried
@@ -22,10 +22,10 @@ _CARRIES: dict[str, str] = {
 }
 
 
-def relation_to_person(user: Any, person: Person) -> Relation:
+def relation_to_person(user: Any, agency: Agency | None, person: Person) -> Relation:
     """Own agency if it works (or worked) with the person; recipient if a share about
-    the person is open to the user; other agency otherwise; none without a membership."""
-    agency = active_agency(user)
+    the person is open to the user; other agency otherwise; none without a membership
+    (`agency` is the user's active agency, or None)."""
     if agency is None:
         return Relation.NONE
     if Involvement.objects.for_agency(agency).filter(person=person).exists():
@@ -36,7 +36,7 @@ def relation_to_person(user: Any, person: Person) -> Relation:
 
 
 def can_person(user: User, agency: Agency, action: Action, person: Person) -> bool:
-    allowed = PERSON_RULES[relation_to_person(user, person)].get(action, frozenset())
+    allowed = PERSON_RULES[relation_to_person(user, agency, person)].get(action, frozenset())
     return bool(user.roles & allowed)
 
 
@@ -51,7 +51,9 @@ def scope_people(user: User, agency: Agency, queryset: QuerySet[Any]) -> QuerySe
     return queryset.filter(Exists(own) | Exists(received))
 
 
-def identity_fields_shown(user: Any, people: Iterable[Person]) -> dict[uuid.UUID, frozenset[str]]:
+def identity_fields_shown(
+    user: Any, agency: Agency | None, people: Iterable[Person]
+) -> dict[uuid.UUID, frozenset[str]]:
     """For each person (by id), the identity fields the user may see (IdentityField values).
 
     All of them where the user's agency works or worked with the person; where it only
@@ -59,7 +61,6 @@ def identity_fields_shown(user: Any, people: Iterable[Person]) -> dict[uuid.UUID
     (Protocol App. 2 Q6); none otherwise. Two queries, whatever the number of people.
     """
     ids = [person.pk for person in people]
-    agency = active_agency(user)
     if agency is None or not ids:
         return dict.fromkeys(ids, NO_IDENTITY_FIELDS)
     own = set(
@@ -87,6 +88,3 @@ def scope_people_findable_by(
         share__subject=OuterRef("pk"), **{_CARRIES[field]: True for field in fields}
     )
     return queryset.filter(Exists(own) | Exists(received))
-
-
-register(Person, can=can_person, scope=scope_people)

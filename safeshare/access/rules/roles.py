@@ -44,4 +44,7 @@ GLOBAL_RULES: dict[Action, frozenset[str]] = {
     Action.AGENCY_VIEW: frozenset(Role.values),
     Action.AGENCY_CONFIGURE: frozenset({Role.ADMINISTRATOR}),
     Action.USER_MANAGE: frozenset({Role.ADMINISTRATOR}),
+    # Protocol packs hold no case content: everyone reads; the partnership officer chooses.
+    Action.PACK_VIEW: frozenset(Role.values),
+    Action.PACK_CHOOSE: frozenset({Role.PARTNERSHIP_OFFICER}),
 }

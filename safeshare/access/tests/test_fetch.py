@@ -6,9 +6,8 @@ import uuid
 import pytest
 
 from safeshare.access.actions import Action, Relation
-from safeshare.access.fetch import get_person_for
-from safeshare.access.fetch_decisions import get_decision_for
-from safeshare.access.fetch_exchange import get_own_decision_for
+from safeshare.access.fetch.decisions import get_decision_for, get_own_decision_for
+from safeshare.access.fetch.people import get_person_for
 from safeshare.access.policy import attempt_on, require
 from safeshare.access.rules.decisions import DecisionTarget
 from safeshare.access.tests.test_matrix import world  # noqa: F401

@@ -9,7 +9,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from ninja import Field, Router, Schema, Status
 
-from safeshare.access.fetch_exchange import get_share_for
+from safeshare.access.actions import Action
+from safeshare.access.fetch.exchange import get_share_for
 from safeshare.agencies.backends import AuthenticatedRequest
 from safeshare.core.errors import NotFound
 from safeshare.core.sealed import ErasedText
@@ -50,7 +51,7 @@ def consent_continued_use_record(
     """Your agency's decision on information it received under a consent since withdrawn."""
     user = request.auth
     try:
-        share = get_share_for(user, payload.share_id)
+        share = get_share_for(user, payload.share_id, action=Action.SHARE_VIEW)
     except NotFound as missing:
         message = "Choose a share your agency received."
         raise ValidationError(

@@ -10,7 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from safeshare.access.fetch_exchange import get_share_for
+from safeshare.access.actions import Action
+from safeshare.access.fetch.exchange import get_share_for
 from safeshare.agencies.backends import signed_in_user
 from safeshare.casework.continued_use.forms import ContinuedUseForm
 from safeshare.core.errors import Forbidden
@@ -22,7 +23,7 @@ from safeshare.exchange.services import continued_use_record
 def continued_use(request: HttpRequest, share_id: str) -> HttpResponse:
     """A practitioner or safeguarding lead of a receiving agency records whether it stops
     using the information or continues on another basis, with its reasons."""
-    share = get_share_for(request.user, share_id)
+    share = get_share_for(request.user, share_id, action=Action.SHARE_VIEW)
     if continued_use_recipient(request.user, share) is None:
         raise Forbidden()
     view = share_consent(request.user, share)

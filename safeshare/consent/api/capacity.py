@@ -3,7 +3,7 @@
 from ninja import Router, Status
 
 from safeshare.access.actions import Action
-from safeshare.access.fetch import get_person_for
+from safeshare.access.fetch.people import get_person_for
 from safeshare.access.policy import require
 from safeshare.access.rules.consent import ConsentTarget
 from safeshare.consent import selectors
@@ -52,5 +52,5 @@ def consent_capacity_assess(request, payload: CapacityIn):
 )
 def consent_capacity_list(request, child_id: str):
     """Your agency's capacity assessments about a child and the people around them."""
-    child = get_person_for(request.auth, child_id)
+    child = get_person_for(request.auth, child_id, action=Action.PERSON_VIEW)
     return [capacity_out(a, child) for a in selectors.capacity_assessments_for(request.auth, child)]

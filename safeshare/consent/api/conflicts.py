@@ -4,8 +4,7 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from safeshare.access.actions import Action
-from safeshare.access.fetch_consent import get_conflict_for
-from safeshare.access.policy import require
+from safeshare.access.fetch.consent import get_conflict_for
 from safeshare.consent import selectors
 from safeshare.consent.api.schemas import (
     ConflictOut,
@@ -30,8 +29,7 @@ def consent_conflicts_open(request):
 @router.get("/conflicts/{conflict_id}", response=ConflictOut, operation_id="consent_conflict_get")
 def consent_conflict_get(request, conflict_id: str):
     """A disagreement about consent at your agency, with any guidance on it."""
-    conflict = get_conflict_for(request.auth, conflict_id)
-    require(request.auth, Action.CONSENT_CONFLICT_VIEW, conflict)
+    conflict = get_conflict_for(request.auth, conflict_id, action=Action.CONSENT_CONFLICT_VIEW)
     return conflict_out(conflict, guided=True)
 
 
@@ -43,6 +41,11 @@ def consent_conflict_get(request, conflict_id: str):
 def consent_conflict_guide(request, conflict_id: str, payload: GuidanceIn):
     """A safeguarding lead's guidance on a disagreement, and its outcome (App. 2 Q4)."""
     user = request.auth
-    conflict = get_conflict_for(user, conflict_id)
+    conflict = get_conflict_for(user, conflict_id, action=Action.CONSENT_CONFLICT_VIEW)
     conflicts.conflict_guide(actor=user, conflict=conflict, **payload.dict())
-    return Status(201, conflict_out(get_conflict_for(user, conflict.pk), guided=True))
+    return Status(
+        201,
+        conflict_out(
+            get_conflict_for(user, conflict.pk, action=Action.CONSENT_CONFLICT_VIEW), guided=True
+        ),
+    )

@@ -14,8 +14,8 @@ from django.http import HttpResponse
 from ninja import Router, Status
 
 from safeshare.access.actions import Action
-from safeshare.access.fetch import get_person_for
-from safeshare.access.fetch_consent import get_consent_for
+from safeshare.access.fetch.consent import get_consent_for
+from safeshare.access.fetch.people import get_person_for
 from safeshare.access.policy import require
 from safeshare.access.rules.consent import ConsentTarget
 from safeshare.consent import fhir, selectors
@@ -68,14 +68,18 @@ def consent_record(request, payload: ConsentIn):
     )
     return Status(
         201,
-        consent_out(get_consent_for(user, consent.pk), child, in_force_ids(child, consent.agency)),
+        consent_out(
+            get_consent_for(user, consent.pk, action=Action.CONSENT_VIEW),
+            child,
+            in_force_ids(child, consent.agency),
+        ),
     )
 
 
 @router.get("/children/{child_id}", response=list[ConsentOut], operation_id="consent_list")
 def consent_list(request, child_id: str):
     """Every consent and refusal about a child your agency recorded, newest first."""
-    child = get_person_for(request.auth, child_id)
+    child = get_person_for(request.auth, child_id, action=Action.PERSON_VIEW)
     consents = list(selectors.consents_for_child(request.auth, child))
     in_force = in_force_ids(child, consents[0].agency) if consents else set()
     return [consent_out(c, child, in_force) for c in consents]
@@ -84,8 +88,7 @@ def consent_list(request, child_id: str):
 @router.get("/{consent_id}", response=ConsentOut, operation_id="consent_get")
 def consent_get(request, consent_id: str):
     """A consent or refusal your agency recorded, with any withdrawal."""
-    consent = get_consent_for(request.auth, consent_id)
-    require(request.auth, Action.CONSENT_VIEW, consent)
+    consent = get_consent_for(request.auth, consent_id, action=Action.CONSENT_VIEW)
     return consent_out(consent, consent.child, in_force_ids(consent.child, consent.agency))
 
 
@@ -104,6 +107,5 @@ def consent_get(request, consent_id: str):
 def consent_fhir(request, consent_id: str):
     """A consent or refusal as a FHIR R4 Consent resource, for health partners. People are
     named only by pseudonymous reference; no sealed text is included."""
-    consent = get_consent_for(request.auth, consent_id)
-    require(request.auth, Action.CONSENT_VIEW, consent)
+    consent = get_consent_for(request.auth, consent_id, action=Action.CONSENT_VIEW)
     return HttpResponse(fhir.consent_fhir_json(consent), content_type=fhir.FHIR_JSON)

@@ -4,7 +4,7 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from safeshare.access.actions import Action
-from safeshare.access.fetch import get_person_for
+from safeshare.access.fetch.people import get_person_for
 from safeshare.access.policy import require
 from safeshare.access.rules.consent import NoticeTarget
 from safeshare.consent import selectors
@@ -56,5 +56,5 @@ def consent_notices_missing(request):
 )
 def consent_notices_list(request, person_id: str):
     """Your agency's records of telling a person how it shares information."""
-    person = get_person_for(request.auth, person_id)
+    person = get_person_for(request.auth, person_id, action=Action.PERSON_VIEW)
     return [notice_out(n) for n in selectors.notices_for(request.auth, person)]

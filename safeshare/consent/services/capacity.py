@@ -8,7 +8,7 @@ import uuid
 from django.db import transaction
 
 from safeshare.access.actions import Action
-from safeshare.access.policy import can
+from safeshare.access.policy import require
 from safeshare.access.rules.consent import ConsentTarget
 from safeshare.agencies.models import User
 from safeshare.consent.models import (
@@ -24,7 +24,7 @@ from safeshare.consent.services._common import (
 )
 from safeshare.core import clock
 from safeshare.core.cleaning import clean_choice, clean_text
-from safeshare.core.errors import Errors, Forbidden, add_error, raise_if
+from safeshare.core.errors import Errors, add_error, raise_if
 from safeshare.core.validation import validate_new
 from safeshare.ledger.kinds import EntryKind
 from safeshare.people.models import Person
@@ -42,8 +42,12 @@ def capacity_assess(
 ) -> CapacityAssessment:
     """Record whether the child, or a person with parental responsibility for them, can
     understand and decide about sharing (App. 2 Q4; Mental Capacity Act 2005)."""
-    if not can(actor, Action.CAPACITY_ASSESS, ConsentTarget(child=child)):
-        raise Forbidden("You cannot record an assessment about this child.")
+    require(
+        actor,
+        Action.CAPACITY_ASSESS,
+        ConsentTarget(child=child),
+        "You cannot record an assessment about this child.",
+    )
     agency = _agency(actor)
     now = clock.now()
     errors: Errors = {}

@@ -7,7 +7,7 @@ import uuid
 from django.db import transaction
 
 from safeshare.access.actions import Action
-from safeshare.access.policy import can
+from safeshare.access.policy import require
 from safeshare.agencies.models import User
 from safeshare.consent.models import (
     ConflictOutcome,
@@ -19,7 +19,7 @@ from safeshare.consent.services._common import (
 )
 from safeshare.core import clock
 from safeshare.core.cleaning import clean_choice, clean_text
-from safeshare.core.errors import Errors, Forbidden, add_error, raise_if
+from safeshare.core.errors import Errors, add_error, raise_if
 from safeshare.core.validation import validate_new
 from safeshare.ledger.kinds import EntryKind
 
@@ -29,8 +29,12 @@ def conflict_guide(
     *, actor: User, conflict: ConsentConflict, guidance: str, outcome: str
 ) -> ConsentConflictGuidance:
     """The safeguarding lead's guidance on a disagreement, and its outcome (item 2)."""
-    if not can(actor, Action.CONSENT_CONFLICT_GUIDE, conflict):
-        raise Forbidden("Only a safeguarding lead of the agency gives guidance.")
+    require(
+        actor,
+        Action.CONSENT_CONFLICT_GUIDE,
+        conflict,
+        "Only a safeguarding lead of the agency gives guidance.",
+    )
     errors: Errors = {}
     if conflict.child.is_shredded:
         add_error(errors, "conflict_id", "This child's record has been erased.", "subject_erased")

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeshare.access.actions import Action
-from safeshare.access.policy import can
+from safeshare.access.policy import require
 from safeshare.access.rules.consent import ConsentTarget
 from safeshare.agencies import notify
 from safeshare.agencies.models import Agency, User
@@ -43,7 +43,7 @@ from safeshare.consent.services._common import (
 from safeshare.consent.services.scope import _scope
 from safeshare.core import clock
 from safeshare.core.cleaning import clean_choice, clean_text
-from safeshare.core.errors import Errors, Forbidden, add_error, raise_if
+from safeshare.core.errors import Errors, add_error, raise_if
 from safeshare.core.validation import validate_new
 from safeshare.ledger.kinds import EntryKind
 from safeshare.people.identity import read_identity
@@ -159,8 +159,12 @@ def consent_record(
     A disagreement with someone else's record in force opens a conflict for the
     safeguarding lead (item 2).
     """
-    if not can(actor, Action.CONSENT_RECORD, ConsentTarget(child=child)):
-        raise Forbidden("You cannot record consent about this child.")
+    require(
+        actor,
+        Action.CONSENT_RECORD,
+        ConsentTarget(child=child),
+        "You cannot record consent about this child.",
+    )
     agency = _agency(actor)
     now = clock.now()
     errors: Errors = {}

@@ -7,7 +7,7 @@ import datetime
 from django.db import transaction
 
 from safeshare.access.actions import Action
-from safeshare.access.policy import can
+from safeshare.access.policy import require
 from safeshare.access.rules.consent import NoticeTarget
 from safeshare.agencies.models import User
 from safeshare.consent.models import (
@@ -21,7 +21,7 @@ from safeshare.consent.services._common import (
 )
 from safeshare.core import clock
 from safeshare.core.cleaning import clean_choice
-from safeshare.core.errors import Errors, Forbidden, add_error, raise_if
+from safeshare.core.errors import Errors, add_error, raise_if
 from safeshare.core.validation import validate_new
 from safeshare.ledger.kinds import EntryKind
 from safeshare.people.models import Person
@@ -38,8 +38,12 @@ def notice_record(
 ) -> PrivacyNotice:
     """Record that the person (or, for them, a parent or carer) was told how the agency
     shares information and on what basis (Protocol 6.2)."""
-    if not can(actor, Action.NOTICE_RECORD, NoticeTarget(person=person)):
-        raise Forbidden("You cannot record a notice for this person.")
+    require(
+        actor,
+        Action.NOTICE_RECORD,
+        NoticeTarget(person=person),
+        "You cannot record a notice for this person.",
+    )
     agency = _agency(actor)
     errors: Errors = {}
     if person.is_shredded:

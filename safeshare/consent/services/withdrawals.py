@@ -8,7 +8,7 @@ import uuid
 from django.db import transaction
 
 from safeshare.access.actions import Action
-from safeshare.access.policy import can
+from safeshare.access.policy import require
 from safeshare.agencies.models import User
 from safeshare.consent.models import (
     Consent,
@@ -21,7 +21,7 @@ from safeshare.consent.services._common import (
 )
 from safeshare.core import clock
 from safeshare.core.cleaning import clean_choice, clean_text
-from safeshare.core.errors import Errors, Forbidden, add_error, raise_if
+from safeshare.core.errors import Errors, add_error, raise_if
 from safeshare.core.validation import validate_new
 from safeshare.ledger.kinds import EntryKind
 
@@ -38,8 +38,9 @@ def consent_withdraw(
     """Record that consent was withdrawn (item 4). From then no new share may rely on it.
     It tells no one: `casework.withdrawal.consent_withdraw_and_tell` calls this and then
     tells each agency that received information under it."""
-    if not can(actor, Action.CONSENT_WITHDRAW, consent):
-        raise Forbidden("You cannot record a withdrawal of this consent.")
+    require(
+        actor, Action.CONSENT_WITHDRAW, consent, "You cannot record a withdrawal of this consent."
+    )
     now = clock.now()
     errors: Errors = {}
     if consent.child.is_shredded:

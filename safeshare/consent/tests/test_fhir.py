@@ -5,7 +5,8 @@ import datetime
 import pytest
 from fhir.resources.R4B.consent import Consent as FhirConsent
 
-from safeshare.access.fetch_consent import get_consent_for
+from safeshare.access.actions import Action
+from safeshare.access.fetch.consent import get_consent_for
 from safeshare.access.tests.helpers import person_for
 from safeshare.agencies.models import AgencyType, Role
 from safeshare.agencies.tests.factories import AgencyFactory, staff
@@ -63,7 +64,7 @@ def test_a_consent_exports_as_a_valid_active_permit(author, child):
         recipient_purposes=["provide_support", "detection_of_crime"],
         expires_on=clock.today() + datetime.timedelta(days=90),
     )
-    resource = validated(get_consent_for(author, consent.pk))
+    resource = validated(get_consent_for(author, consent.pk, action=Action.CONSENT_VIEW))
     assert resource["resourceType"] == "Consent" and resource["id"] == str(consent.pk)
     assert resource["status"] == "active"
     assert resource["scope"]["coding"][0]["code"] == "patient-privacy"
@@ -98,7 +99,7 @@ def test_a_consent_exports_as_a_valid_active_permit(author, child):
 def test_the_export_names_nobody_and_carries_no_sealed_text(author, child):
     mother = parent_of(author, child)
     consent = record_consent(author, child, mother, evidence="Signed by Ms Quillfeather")
-    text = validated(get_consent_for(author, consent.pk))["_text"]
+    text = validated(get_consent_for(author, consent.pk, action=Action.CONSENT_VIEW))["_text"]
     identity = read_identity(child)
     for value in (
         identity.given_name,
@@ -118,7 +119,7 @@ def test_a_refusal_exports_as_rejected_deny_opt_out(author, child):
     refusal = record_consent(
         author, child, mother, decision="refused", review_on=None, reasons="Not now"
     )
-    resource = validated(get_consent_for(author, refusal.pk))
+    resource = validated(get_consent_for(author, refusal.pk, action=Action.CONSENT_VIEW))
     assert resource["status"] == "rejected"
     assert resource["provision"]["type"] == "deny"
     assert resource["policyRule"]["coding"][0]["code"] == "OPTOUT"
@@ -129,7 +130,7 @@ def test_a_withdrawn_consent_is_inactive_and_ends_when_withdrawn(author, child):
     consent = record_consent(author, child, parent_of(author, child))
     withdrawn_at = clock.now() - datetime.timedelta(hours=1)
     consent_withdraw(actor=author, consent=consent, withdrawn_at=withdrawn_at, method="verbal")
-    resource = validated(get_consent_for(author, consent.pk))
+    resource = validated(get_consent_for(author, consent.pk, action=Action.CONSENT_VIEW))
     assert resource["status"] == "inactive"
     assert resource["provision"]["period"]["end"].startswith(withdrawn_at.strftime("%Y-%m-%dT%H"))
 
@@ -146,7 +147,7 @@ def test_the_childs_own_consent_names_the_child_as_performer(author):
     consent = record_consent(
         author, child, child, giver_role=GiverRole.CHILD, capacity_assessment=assessment
     )
-    resource = validated(get_consent_for(author, consent.pk))
+    resource = validated(get_consent_for(author, consent.pk, action=Action.CONSENT_VIEW))
     assert resource["performer"][0] == {
         "type": "Patient",
         "identifier": {"system": fhir.PERSON_SYSTEM, "value": child.reference},
@@ -155,7 +156,7 @@ def test_the_childs_own_consent_names_the_child_as_performer(author):
 
 def test_an_invalid_resource_is_refused_by_the_fhir_model(author, child, monkeypatch):
     consent = record_consent(author, child, parent_of(author, child))
-    broken = fhir.consent_resource(get_consent_for(author, consent.pk))
+    broken = fhir.consent_resource(get_consent_for(author, consent.pk, action=Action.CONSENT_VIEW))
     del broken["scope"]  # required in R4
     monkeypatch.setattr(fhir, "consent_resource", lambda _consent: broken)
     with pytest.raises(ValueError, match="scope"):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from safeshare.access.actions import Action
-from safeshare.access.fetch_consent import get_conflict_for
+from safeshare.access.fetch.consent import get_conflict_for
 from safeshare.access.policy import active_agency, can, require
 from safeshare.access.rules.roles import CASE_ROLES
 from safeshare.consent.forms import (
@@ -48,8 +48,7 @@ def conflicts(request: HttpRequest) -> HttpResponse:
 def conflict_detail(request: HttpRequest, conflict_id: str) -> HttpResponse:
     """A disagreement about consent: both records, and the safeguarding lead's guidance
     and outcome. Only a safeguarding lead of the agency gives it (App. 2 Q4)."""
-    conflict = get_conflict_for(request.user, conflict_id)
-    require(request.user, Action.CONSENT_CONFLICT_VIEW, conflict)
+    conflict = get_conflict_for(request.user, conflict_id, action=Action.CONSENT_CONFLICT_VIEW)
     guidance = getattr(conflict, "guidance", None)
     may_guide = guidance is None and can(request.user, Action.CONSENT_CONFLICT_GUIDE, conflict)
     if request.method == "POST":

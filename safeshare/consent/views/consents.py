@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from safeshare.access.actions import Action, Relation
-from safeshare.access.fetch_consent import get_consent_for
-from safeshare.access.policy import can, person_relation, require
+from safeshare.access.fetch.consent import get_consent_for
+from safeshare.access.policy import can, person_relation
 from safeshare.access.rules.consent import ConsentTarget, NoticeTarget
 from safeshare.agencies.models import AgencyType
 from safeshare.agencies.selectors import agency_list
@@ -119,8 +119,7 @@ def consent_new(request: HttpRequest, person_id: str) -> HttpResponse:
 
 def consent_page_context(request: HttpRequest, consent_id: str) -> dict:
     """What the consent page and the withdrawal page (casework) both show about a record."""
-    consent = get_consent_for(request.user, consent_id)
-    require(request.user, Action.CONSENT_VIEW, consent)
+    consent = get_consent_for(request.user, consent_id, action=Action.CONSENT_VIEW)
     child = consent.child
     records = list(consents_for_child(request.user, child))
     people = [child, consent.given_by]

@@ -3,7 +3,7 @@
 from django.http import HttpRequest
 
 from safeshare.access.actions import Action
-from safeshare.access.fetch import get_person_for
+from safeshare.access.fetch.people import get_person_for
 from safeshare.access.policy import require
 from safeshare.access.rules.consent import ConsentTarget
 from safeshare.core import clock
@@ -19,7 +19,7 @@ from safeshare.people.selectors import (
 def child_for(request: HttpRequest, person_id: str, action: Action) -> Person:
     """The child the page is about: not found unless visible and a child; 403 unless the
     user may record about them."""
-    child = get_person_for(request.user, person_id)
+    child = get_person_for(request.user, person_id, action=Action.PERSON_VIEW)
     if child.kind != PersonKind.CHILD:
         raise NotFound("child")
     require(request.user, action, ConsentTarget(child=child))

@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from safeshare.access.actions import Action
-from safeshare.access.fetch import get_person_for
-from safeshare.access.policy import active_agency, require
-from safeshare.access.rules.consent import RECORDER_ROLES, NoticeTarget
+from safeshare.access.fetch.people import get_person_for
+from safeshare.access.policy import active_agency
+from safeshare.access.rules.consent import RECORDER_ROLES
 from safeshare.access.rules.roles import CASE_ROLES
 from safeshare.consent.forms import (
     NoticeForm,
@@ -34,8 +34,7 @@ from safeshare.ui.query import accepts_query
 def notice_new(request: HttpRequest, person_id: str) -> HttpResponse:
     """Record that the person, or a parent or carer for them, was told how your agency
     shares information and on what basis (Protocol 6.2)."""
-    person = get_person_for(request.user, person_id)
-    require(request.user, Action.NOTICE_RECORD, NoticeTarget(person=person))
+    person = get_person_for(request.user, person_id, action=Action.NOTICE_RECORD)
     relationships = list(relationships_for_person(person=person))
     related = [r.related_person if r.person_id == person.pk else r.person for r in relationships]
     people = [person, *people_visible_among(request.user, related)]

@@ -8,9 +8,8 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from safeshare.access.actions import Action
-from safeshare.access.fetch import get_person_for
-from safeshare.access.fetch_decisions import get_advice_request_for
-from safeshare.access.policy import require
+from safeshare.access.fetch.decisions import get_advice_request_for
+from safeshare.access.fetch.people import get_person_for
 from safeshare.agencies.models import User
 from safeshare.agencies.selectors import member_get
 from safeshare.core.paging import LimitOffset, Rows
@@ -72,7 +71,11 @@ def decisions_advice_request(request, payload: AdviceIn):
     """Ask your safeguarding lead or lead information officer, by default without
     revealing the child (golden rule 3)."""
     user = request.auth
-    subject = get_person_for(user, payload.subject) if payload.subject else None
+    subject = (
+        get_person_for(user, payload.subject, action=Action.PERSON_VIEW)
+        if payload.subject
+        else None
+    )
     agency = user.agency
     adviser = member_get(agency=agency, user_id=payload.adviser) if agency else None
     if adviser is None:
@@ -84,7 +87,9 @@ def decisions_advice_request(request, payload: AdviceIn):
         question=payload.question,
         identity_revealed=payload.identity_revealed,
     )
-    return Status(201, _advice_out(user, get_advice_request_for(user, advice.id)))
+    return Status(
+        201, _advice_out(user, get_advice_request_for(user, advice.id, action=Action.ADVICE_VIEW))
+    )
 
 
 @advice_router.get("/awaiting", response=list[AdviceOut], operation_id="decisions_advice_awaiting")
@@ -98,8 +103,7 @@ def decisions_advice_awaiting(request):
 @advice_router.get("/{advice_id}", response=AdviceOut, operation_id="decisions_advice_get")
 def decisions_advice_get(request, advice_id: str):
     """An advice request you asked or were asked."""
-    advice = get_advice_request_for(request.auth, advice_id)
-    require(request.auth, Action.ADVICE_VIEW, advice)
+    advice = get_advice_request_for(request.auth, advice_id, action=Action.ADVICE_VIEW)
     return _advice_out(request.auth, advice)
 
 
@@ -109,7 +113,8 @@ def decisions_advice_get(request, advice_id: str):
 def decisions_advice_give(request, advice_id: str, payload: AdviceGiveIn):
     """The named adviser answers, once."""
     user = request.auth
-    advice = get_advice_request_for(user, advice_id)
-    require(user, Action.ADVICE_GIVE, advice)
+    advice = get_advice_request_for(user, advice_id, action=Action.ADVICE_GIVE)
     services.advice_give(actor=user, advice_request=advice, **payload.dict())
-    return Status(201, _advice_out(user, get_advice_request_for(user, advice.id)))
+    return Status(
+        201, _advice_out(user, get_advice_request_for(user, advice.id, action=Action.ADVICE_VIEW))
+    )

@@ -11,8 +11,8 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from safeshare.access.actions import Action
-from safeshare.access.fetch import get_person_for
-from safeshare.access.fetch_decisions import get_decision_for
+from safeshare.access.fetch.decisions import get_decision_for
+from safeshare.access.fetch.people import get_person_for
 from safeshare.access.policy import require
 from safeshare.access.rules.decisions import DecisionTarget
 from safeshare.agencies.models import User
@@ -334,7 +334,11 @@ def decisions_aid_preview(request, payload: AidIn):
 def decisions_record(request, payload: DecisionIn):
     """Record a decision to share or not to share about a child (or anonymised)."""
     user = request.auth
-    subject = get_person_for(user, payload.subject) if payload.subject else None
+    subject = (
+        get_person_for(user, payload.subject, action=Action.PERSON_VIEW)
+        if payload.subject
+        else None
+    )
     require(user, Action.DECISION_RECORD, DecisionTarget(subject=subject))
     decision = services.decision_record(
         actor=user,
@@ -361,15 +365,14 @@ def decisions_departures(request):
 @paginate(LimitOffset)
 def decisions_list_for_person(request, person_id: str):
     """Your agency's decisions about a person, newest first, superseded ones included."""
-    person = get_person_for(request.auth, person_id)
+    person = get_person_for(request.auth, person_id, action=Action.PERSON_VIEW)
     return Rows(selectors.decision_list_for_person(user=request.auth, person=person), _summary)
 
 
 @router.get("/{decision_id}", response=DecisionOut, operation_id="decisions_get")
 def decisions_get(request, decision_id: str):
     """One of your agency's decisions, with its reviews and whether it was superseded."""
-    decision = get_decision_for(request.auth, decision_id)
-    require(request.auth, Action.DECISION_VIEW, decision)
+    decision = get_decision_for(request.auth, decision_id, action=Action.DECISION_VIEW)
     return _decision_out(decision)
 
 
@@ -379,8 +382,7 @@ def decisions_get(request, decision_id: str):
 def decisions_supersede(request, decision_id: str, payload: SupersedeIn):
     """Correct a decision with a new one; both are kept."""
     user = request.auth
-    decision = get_decision_for(user, decision_id)
-    require(user, Action.DECISION_SUPERSEDE, decision)
+    decision = get_decision_for(user, decision_id, action=Action.DECISION_SUPERSEDE)
     new = services.decision_supersede(
         actor=user, decision=decision, draft=_draft(user, payload, decision.subject)
     )
@@ -391,8 +393,7 @@ def decisions_supersede(request, decision_id: str, payload: SupersedeIn):
 def decisions_review(request, decision_id: str, payload: ReviewIn):
     """A safeguarding lead reviews a decision that departs from the recommendation."""
     user = request.auth
-    decision = get_decision_for(user, decision_id)
-    require(user, Action.DECISION_REVIEW, decision)
+    decision = get_decision_for(user, decision_id, action=Action.DECISION_REVIEW)
     review = services.decision_review(actor=user, decision=decision, **payload.dict())
     return Status(
         201,

@@ -7,11 +7,11 @@ import uuid
 from django.db import transaction
 
 from safeshare.access.actions import Action
-from safeshare.access.policy import can
+from safeshare.access.policy import require
 from safeshare.access.rules.decisions import ADVISER_ROLES, AdviceTarget
 from safeshare.agencies.models import User
 from safeshare.core import clock
-from safeshare.core.errors import Errors, Forbidden, add_error, raise_if
+from safeshare.core.errors import Errors, add_error, raise_if
 from safeshare.decisions.models import (
     AdviceRequest,
     AdviceResponse,
@@ -36,8 +36,12 @@ def advice_request(
     """A practitioner in doubt asks their agency's safeguarding lead or lead information
     officer. The adviser does not see who the child is unless the asker reveals it
     (Protocol App. 3 rule 3; App. 2 "Safeguarding"; 5.4)."""
-    if not can(actor, Action.ADVICE_REQUEST, AdviceTarget(subject=subject)):
-        raise Forbidden("You cannot ask for advice about this child.")
+    require(
+        actor,
+        Action.ADVICE_REQUEST,
+        AdviceTarget(subject=subject),
+        "You cannot ask for advice about this child.",
+    )
     agency = _agency(actor)
     errors: Errors = {}
     question = _text(errors, "question", question, "your question")
@@ -90,8 +94,9 @@ def advice_give(
 ) -> AdviceResponse:
     """The named adviser answers, once; the answer is kept with the request (Protocol 5.4:
     "the outcome of the discussion should be recorded")."""
-    if not can(actor, Action.ADVICE_GIVE, advice_request):
-        raise Forbidden("Only the person asked can give this advice.")
+    require(
+        actor, Action.ADVICE_GIVE, advice_request, "Only the person asked can give this advice."
+    )
     errors: Errors = {}
     text = _text(errors, "advice", advice, "your advice")
     if advised_outcome not in AidOutcome.values:

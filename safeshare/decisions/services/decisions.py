@@ -16,12 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from safeshare.access.actions import Action
-from safeshare.access.policy import can
+from safeshare.access.policy import require
 from safeshare.access.rules.decisions import DecisionTarget
 from safeshare.agencies.models import Agency, User
 from safeshare.consent.models import Consent
 from safeshare.core import clock, event_times
-from safeshare.core.errors import Errors, Forbidden, raise_if
+from safeshare.core.errors import Errors, raise_if
 from safeshare.core.validation import validate_new
 from safeshare.decisions.aid import Recommendation
 from safeshare.decisions.models import (
@@ -298,8 +298,12 @@ def decision_record(
     held to the pack's `recording` bound (issue #11 item 4); not_before is what
     the decision cannot be dated before, besides the agency's involvement.
     """
-    if not can(actor, Action.DECISION_RECORD, DecisionTarget(subject=subject)):
-        raise Forbidden("You cannot record a decision about this child.")
+    require(
+        actor,
+        Action.DECISION_RECORD,
+        DecisionTarget(subject=subject),
+        "You cannot record a decision about this child.",
+    )
     decision, payload = _record(
         actor=actor, subject=subject, anonymised=anonymised, draft=draft, not_before=not_before
     )
@@ -317,8 +321,7 @@ def decision_record(
 def decision_supersede(*, actor: User, decision: Decision, draft: DecisionDraft) -> Decision:
     """Correct a decision with a new one that supersedes it; both are kept and readable
     (records are never edited; Protocol 5.2 "Record")."""
-    if not can(actor, Action.DECISION_SUPERSEDE, decision):
-        raise Forbidden("You cannot correct this decision.")
+    require(actor, Action.DECISION_SUPERSEDE, decision, "You cannot correct this decision.")
     new, payload = _record(
         actor=actor,
         subject=decision.subject,

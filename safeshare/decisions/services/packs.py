@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.db import transaction
 
 from safeshare.access.actions import Action
-from safeshare.access.policy import can
+from safeshare.access.policy import require
 from safeshare.agencies.models import User
 from safeshare.core import clock
-from safeshare.core.errors import Errors, Forbidden, add_error, raise_if
+from safeshare.core.errors import Errors, add_error, raise_if
 from safeshare.decisions.models import (
     ProtocolPackChoice,
 )
@@ -25,8 +25,7 @@ def pack_choose(*, actor: User, pack_id: str, reason: str) -> ProtocolPackChoice
 
     Past decisions keep the pack id and version they were made under.
     """
-    if not can(actor, Action.PACK_CHOOSE):
-        raise Forbidden("Only the partnership officer chooses the protocol pack.")
+    require(actor, Action.PACK_CHOOSE, "Only the partnership officer chooses the protocol pack.")
     errors: Errors = {}
     reason = _text(errors, "reason", reason, "why this pack is now in force")
     if len(reason) > 500:

@@ -7,10 +7,10 @@ import uuid
 from django.db import transaction
 
 from safeshare.access.actions import Action
-from safeshare.access.policy import can
+from safeshare.access.policy import require
 from safeshare.agencies.models import User
 from safeshare.core import clock
-from safeshare.core.errors import Errors, Forbidden, add_error, raise_if
+from safeshare.core.errors import Errors, add_error, raise_if
 from safeshare.decisions.models import (
     Decision,
     DecisionReview,
@@ -27,8 +27,12 @@ def decision_review(
 ) -> DecisionReview:
     """A safeguarding lead of the deciding agency reviews a decision that departs from
     the aid's recommendation (Protocol App. 2 "Safeguarding"; App. 1 leads' duties)."""
-    if not can(actor, Action.DECISION_REVIEW, decision):
-        raise Forbidden("Only a safeguarding lead who did not decide can review this.")
+    require(
+        actor,
+        Action.DECISION_REVIEW,
+        decision,
+        "Only a safeguarding lead who did not decide can review this.",
+    )
     errors: Errors = {}
     text = _text(errors, "comments", comments, "your review")
     if outcome not in ReviewOutcome.values:

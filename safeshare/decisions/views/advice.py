@@ -7,8 +7,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from safeshare.access.actions import Action
-from safeshare.access.fetch import get_person_for
-from safeshare.access.fetch_decisions import get_advice_request_for
+from safeshare.access.fetch.decisions import get_advice_request_for
+from safeshare.access.fetch.people import get_person_for
 from safeshare.access.policy import can, require
 from safeshare.access.rules.decisions import ADVISER_ROLES, AdviceTarget
 from safeshare.agencies.selectors import colleagues_of
@@ -71,7 +71,11 @@ def advice_ask(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        subject = get_person_for(user, data["subject"]) if data["subject"] else None
+        subject = (
+            get_person_for(user, data["subject"], action=Action.PERSON_VIEW)
+            if data["subject"]
+            else None
+        )
         adviser = next((u for u in advisers if str(u.pk) == data["adviser"]), None)
         try:
             advice = services.advice_request(
@@ -92,8 +96,7 @@ def advice_ask(request: HttpRequest) -> HttpResponse:
 def advice_detail(request: HttpRequest, advice_id: str) -> HttpResponse:
     """An advice request: the question, the child only if revealed, and the answer."""
     user = request.user
-    advice = get_advice_request_for(user, advice_id)
-    require(user, Action.ADVICE_VIEW, advice)
+    advice = get_advice_request_for(user, advice_id, action=Action.ADVICE_VIEW)
     may_answer = can(user, Action.ADVICE_GIVE, advice) and not selectors.advice_answered(advice)
     form = AdviceGiveForm(request.POST or None) if may_answer else None
     if request.method == "POST":

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from safeshare.access.actions import Action
-from safeshare.access.fetch import get_person_for
+from safeshare.access.fetch.people import get_person_for
 from safeshare.access.policy import require
 from safeshare.access.rules.decisions import DecisionTarget
 from safeshare.core import clock
@@ -54,7 +54,11 @@ def aid_start(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         about = form.cleaned_data["about"]
-        subject = None if about == ANONYMISED else get_person_for(request.user, about)
+        subject = (
+            None
+            if about == ANONYMISED
+            else get_person_for(request.user, about, action=Action.PERSON_VIEW)
+        )
         require(request.user, Action.DECISION_RECORD, DecisionTarget(subject=subject))
         flow_start(request, subject_id=str(subject.pk) if subject else None)
         return redirect("decisions:aid_answers")

@@ -11,9 +11,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safeshare.access.actions import Action
-from safeshare.access.fetch import get_person_for
-from safeshare.access.fetch_decisions import get_decision_for
-from safeshare.access.policy import can, require
+from safeshare.access.fetch.decisions import get_decision_for
+from safeshare.access.fetch.people import get_person_for
+from safeshare.access.policy import can
 from safeshare.access.rules.decisions import DecisionTarget
 from safeshare.access.rules.exchange import ShareSource
 from safeshare.agencies.models import User
@@ -59,7 +59,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
 def decision_list_for_person(request: HttpRequest, person_id: str) -> HttpResponse:
     """Your agency's decisions about one person, superseded ones included, a page at a time."""
     _require_case_role(request)
-    person = get_person_for(request.user, person_id)
+    person = get_person_for(request.user, person_id, action=Action.PERSON_VIEW)
     paged = paginate(request, selectors.decision_list_for_person(user=request.user, person=person))
     identity = person_identities([person])[person.pk]
     return render(
@@ -75,8 +75,7 @@ def decision_list_for_person(request: HttpRequest, person_id: str) -> HttpRespon
 
 def decision_detail(request: HttpRequest, decision_id: str) -> HttpResponse:
     """A decision: pack and version, recommendation and why, departure, reviews, corrections."""
-    decision = get_decision_for(request.user, decision_id)
-    require(request.user, Action.DECISION_VIEW, decision)
+    decision = get_decision_for(request.user, decision_id, action=Action.DECISION_VIEW)
     decision = selectors.decision_get_detail(decision=decision)
     text = selectors.decision_text(decision)
     subject_name = (
@@ -112,8 +111,7 @@ def decision_detail(request: HttpRequest, decision_id: str) -> HttpResponse:
 @require_POST
 def decision_supersede(request: HttpRequest, decision_id: str) -> HttpResponse:
     """Start correcting a decision: the aid runs again for the same child."""
-    decision = get_decision_for(request.user, decision_id)
-    require(request.user, Action.DECISION_SUPERSEDE, decision)
+    decision = get_decision_for(request.user, decision_id, action=Action.DECISION_SUPERSEDE)
     flow_start(
         request,
         subject_id=str(decision.subject_id) if decision.subject_id else None,
@@ -126,8 +124,7 @@ def decision_supersede(request: HttpRequest, decision_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def decision_review(request: HttpRequest, decision_id: str) -> HttpResponse:
     """A safeguarding lead reviews a decision that departs from the recommendation."""
-    decision = get_decision_for(request.user, decision_id)
-    require(request.user, Action.DECISION_REVIEW, decision)
+    decision = get_decision_for(request.user, decision_id, action=Action.DECISION_REVIEW)
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

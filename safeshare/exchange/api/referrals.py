@@ -9,9 +9,7 @@ import uuid
 from ninja import Field, Router, Schema, Status
 
 from safeshare.access.actions import Action
-from safeshare.access.fetch import get_person_for
-from safeshare.access.policy import require
-from safeshare.access.rules.exchange import ReferralTarget
+from safeshare.access.fetch.people import get_person_for
 from safeshare.exchange import services
 from safeshare.exchange.models import (
     HarmBasis,
@@ -50,8 +48,7 @@ class ReferralOut(Schema):
 def exchange_referral_make(request, payload: ReferralIn):
     """Refer a child to the front door (MASH) the same day; consent is not required."""
     user = request.auth
-    subject = get_person_for(user, payload.subject_id)
-    require(user, Action.REFERRAL_MAKE, ReferralTarget(subject=subject))
+    subject = get_person_for(user, payload.subject_id, action=Action.REFERRAL_MAKE)
     front_door = _agency(payload.front_door_id, "front_door_id") if payload.front_door_id else None
     items = [
         services.ItemDraft(**{**item.dict(), "protected_role": item.protected_role or ""})

@@ -11,11 +11,11 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from safeshare.access.actions import Action
-from safeshare.access.fetch import get_person_for
-from safeshare.access.fetch_exchange import (
+from safeshare.access.fetch.decisions import own_decision_or_error
+from safeshare.access.fetch.exchange import (
     get_request_for,
-    own_decision_or_error,
 )
+from safeshare.access.fetch.people import get_person_for
 from safeshare.access.policy import require
 from safeshare.access.rules.exchange import RequestTarget
 from safeshare.core.paging import LimitOffset, Rows
@@ -98,7 +98,7 @@ def _request_out(request: InformationRequest) -> dict:
 def exchange_request_raise(request, payload: RequestIn):
     """Ask another agency about a child your agency works with (Protocol 5.2 Timely)."""
     user = request.auth
-    subject = get_person_for(user, payload.subject_id)
+    subject = get_person_for(user, payload.subject_id, action=Action.PERSON_VIEW)
     to_agency = _agency(payload.to_agency_id, "to_agency_id")
     require(user, Action.REQUEST_RAISE, RequestTarget(subject=subject, to_agency=to_agency))
     raised = services.request_raise(
@@ -111,7 +111,7 @@ def exchange_request_raise(request, payload: RequestIn):
         urgency=payload.urgency,
         due_on=payload.due_on,
     )
-    return Status(201, _request_out(get_request_for(user, raised.pk)))
+    return Status(201, _request_out(get_request_for(user, raised.pk, action=Action.REQUEST_VIEW)))
 
 
 @router.get("/inbox", response=list[RequestSummaryOut], operation_id="exchange_requests_inbox")
@@ -138,8 +138,7 @@ def exchange_requests_overdue(request):
 @router.get("/{request_id}", response=RequestOut, operation_id="exchange_request_get")
 def exchange_request_get(request, request_id: str):
     """A request your agency made or was asked, with its purpose and status."""
-    found = get_request_for(request.auth, request_id)
-    require(request.auth, Action.REQUEST_VIEW, found)
+    found = get_request_for(request.auth, request_id, action=Action.REQUEST_VIEW)
     return _request_out(found)
 
 
@@ -147,19 +146,19 @@ def exchange_request_get(request, request_id: str):
 def exchange_request_answer(request, request_id: str, payload: RequestAnswerIn):
     """Answer with the decision your agency recorded (share or not share)."""
     user = request.auth
-    found = get_request_for(user, request_id)
-    require(user, Action.REQUEST_ANSWER, found)
-    decision = own_decision_or_error(user, payload.decision_id, field="decision_id")
+    found = get_request_for(user, request_id, action=Action.REQUEST_ANSWER)
+    decision = own_decision_or_error(
+        user, payload.decision_id, field="decision_id", action=Action.DECISION_VIEW
+    )
     services.request_answer(actor=user, request=found, decision=decision)
-    return _request_out(get_request_for(user, request_id))
+    return _request_out(get_request_for(user, request_id, action=Action.REQUEST_VIEW))
 
 
 @router.post("/{request_id}/accept", response=RequestOut, operation_id="exchange_request_accept")
 def exchange_request_accept(request, request_id: str):
     """Take the request on: your agency starts working with the child, so it can decide."""
     user = request.auth
-    found = get_request_for(user, request_id)
-    require(user, Action.REQUEST_ANSWER, found)
+    found = get_request_for(user, request_id, action=Action.REQUEST_ANSWER)
     services.request_accept(actor=user, request=found)
     return _request_out(found)
 
@@ -170,7 +169,6 @@ def exchange_request_accept(request, request_id: str):
 def exchange_request_withdraw(request, request_id: str, payload: RequestWithdrawIn):
     """Withdraw a request your agency no longer needs answered."""
     user = request.auth
-    found = get_request_for(user, request_id)
-    require(user, Action.REQUEST_WITHDRAW, found)
+    found = get_request_for(user, request_id, action=Action.REQUEST_WITHDRAW)
     services.request_withdraw(actor=user, request=found, reason=payload.reason)
-    return _request_out(get_request_for(user, request_id))
+    return _request_out(get_request_for(user, request_id, action=Action.REQUEST_VIEW))

@@ -16,13 +16,11 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from safeshare.access.actions import Action
-from safeshare.access.fetch_exchange import (
+from safeshare.access.fetch.decisions import own_decision_or_error
+from safeshare.access.fetch.exchange import (
     get_onward_request_for,
     get_share_for,
-    own_decision_or_error,
 )
-from safeshare.access.policy import require
-from safeshare.access.rules.exchange import ShareSource
 from safeshare.consent.models import ItemCategory
 from safeshare.core.paging import LimitOffset, Rows
 from safeshare.exchange import receipts, selectors, services
@@ -225,8 +223,9 @@ def _onward_out(onward) -> dict:
 def exchange_share_send(request, payload: ShareIn):
     """Send the selected items, from your agency's decision to share, to chosen recipients."""
     user = request.auth
-    decision = own_decision_or_error(user, payload.decision_id, field="decision_id")
-    require(user, Action.SHARE_SEND, ShareSource(decision=decision))
+    decision = own_decision_or_error(
+        user, payload.decision_id, field="decision_id", action=Action.SHARE_SEND
+    )
     recipients = [
         services.RecipientDraft(
             agency=_agency(r.agency_id, f"recipients.{i}.agency_id"),
@@ -250,7 +249,7 @@ def exchange_share_send(request, payload: ShareIn):
         is_file_transfer=payload.is_file_transfer,
         identity_fields=frozenset(payload.identity_fields),
     )
-    return Status(201, _share_out(user, get_share_for(user, share.pk)))
+    return Status(201, _share_out(user, get_share_for(user, share.pk, action=Action.SHARE_VIEW)))
 
 
 @router.get("/sent", response=list[ShareSummaryOut], operation_id="exchange_shares_sent")
@@ -271,8 +270,7 @@ def exchange_shares_received(request):
 def exchange_share_get(request, share_id: str):
     """A share: its selected items only. A recipient's read is logged (issue #4 item 5)."""
     user = request.auth
-    share = get_share_for(user, share_id)
-    require(user, Action.SHARE_VIEW, share)
+    share = get_share_for(user, share_id, action=Action.SHARE_VIEW)
     services.share_view_record(actor=user, share=share, channel=ViewChannel.API)
     return _share_out(user, share)
 
@@ -282,8 +280,7 @@ def exchange_share_export(request, share_id: str):
     """The share as a document to keep (with its receipt), as a download. A recipient's
     export carries the selected items only and is logged as a view through export."""
     user = request.auth
-    share = get_share_for(user, share_id)
-    require(user, Action.SHARE_VIEW, share)
+    share = get_share_for(user, share_id, action=Action.SHARE_VIEW)
     services.share_view_record(actor=user, share=share, channel=ViewChannel.EXPORT)
     body = _share_out(user, share)
     response = HttpResponse(
@@ -300,8 +297,7 @@ def exchange_share_export(request, share_id: str):
 def exchange_share_acknowledge(request, share_id: str):
     """Confirm your agency received the share."""
     user = request.auth
-    share = get_share_for(user, share_id)
-    require(user, Action.SHARE_ACKNOWLEDGE, share)
+    share = get_share_for(user, share_id, action=Action.SHARE_ACKNOWLEDGE)
     services.share_acknowledge(actor=user, share=share)
     # The answer shows the items again, so it is a view like any other.
     services.share_view_record(actor=user, share=share, channel=ViewChannel.API)
@@ -312,10 +308,9 @@ def exchange_share_acknowledge(request, share_id: str):
 def exchange_share_revoke(request, share_id: str, payload: RevokeIn):
     """End recipients' access now (the sender keeps the full record)."""
     user = request.auth
-    share = get_share_for(user, share_id)
-    require(user, Action.SHARE_REVOKE, share)
+    share = get_share_for(user, share_id, action=Action.SHARE_REVOKE)
     services.share_revoke(actor=user, share=share, reason=payload.reason)
-    return _share_out(user, get_share_for(user, share_id))
+    return _share_out(user, get_share_for(user, share_id, action=Action.SHARE_VIEW))
 
 
 @router.get("/{share_id}/receipt", response=ReceiptOut, operation_id="exchange_share_receipt")
@@ -323,8 +318,7 @@ def exchange_share_receipt(request, share_id: str):
     """The share's receipt (ledger sequence and hash of `share.sent`), checked against the
     intact ledger, for the sender and any recipient."""
     user = request.auth
-    share = get_share_for(user, share_id)
-    require(user, Action.SHARE_VIEW, share)
+    share = get_share_for(user, share_id, action=Action.SHARE_VIEW)
     receipt = receipts.share_receipt(share)
     if receipt is None:
         raise ValidationError({"share": [ValidationError("No receipt.", code="no_receipt")]})
@@ -344,13 +338,14 @@ def exchange_share_receipt(request, share_id: str):
 def exchange_onward_request(request, share_id: str, payload: OnwardIn):
     """Ask the source agency before passing a share on (secondary disclosure)."""
     user = request.auth
-    share = get_share_for(user, share_id)
-    require(user, Action.ONWARD_REQUEST, share)
+    share = get_share_for(user, share_id, action=Action.ONWARD_REQUEST)
     proposed = _agency(payload.proposed_recipient_id, "proposed_recipient_id")
     onward = services.onward_request(
         actor=user, share=share, proposed_recipient=proposed, purpose=payload.purpose
     )
-    return Status(201, _onward_out(get_onward_request_for(user, onward.pk)))
+    return Status(
+        201, _onward_out(get_onward_request_for(user, onward.pk, action=Action.ONWARD_VIEW))
+    )
 
 
 @router.post(
@@ -359,8 +354,9 @@ def exchange_onward_request(request, share_id: str, payload: OnwardIn):
 def exchange_onward_answer(request, onward_id: str, payload: OnwardAnswerIn):
     """Answer an onward disclosure request with your agency's recorded decision."""
     user = request.auth
-    onward = get_onward_request_for(user, onward_id)
-    require(user, Action.ONWARD_ANSWER, onward)
-    decision = own_decision_or_error(user, payload.decision_id, field="decision_id")
+    onward = get_onward_request_for(user, onward_id, action=Action.ONWARD_ANSWER)
+    decision = own_decision_or_error(
+        user, payload.decision_id, field="decision_id", action=Action.DECISION_VIEW
+    )
     services.onward_answer(actor=user, onward=onward, decision=decision)
-    return _onward_out(get_onward_request_for(user, onward_id))
+    return _onward_out(get_onward_request_for(user, onward_id, action=Action.ONWARD_VIEW))

@@ -5,8 +5,9 @@ import uuid
 from django.db import transaction
 
 from safeshare.access.actions import Action
-from safeshare.access.policy import can, received_shares
+from safeshare.access.policy import require
 from safeshare.access.rules.consent import ContinuedUseTarget
+from safeshare.access.rules.exchange import received_shares
 from safeshare.agencies.models import User
 from safeshare.consent.models import ConsentWithdrawal
 from safeshare.core import clock
@@ -66,10 +67,10 @@ def continued_use_record(*, actor: User, share: Share, decision: str, reasons: s
     errors: Errors = {}
     agency = actor_agency(actor, errors)
     recipient = received_shares(actor, agency).filter(share=share).first() if agency else None
-    if recipient is None or not can(
-        actor, Action.CONTINUED_USE_RECORD, ContinuedUseTarget(recipient=recipient)
-    ):
-        raise Forbidden("You cannot decide about this share.")
+    message = "You cannot decide about this share."
+    if recipient is None:
+        raise Forbidden(message)
+    require(actor, Action.CONTINUED_USE_RECORD, ContinuedUseTarget(recipient=recipient), message)
     withdrawal = withdrawal_for_share(share)
     if share.subject.is_shredded:
         add_error(errors, "share_id", "This child's record has been erased.", "subject_erased")

@@ -25,7 +25,8 @@ from ._common import (
 
 def _recipient_row(actor: User, share: Share) -> ShareRecipient | None:
     """The actor's open recipient row for the share, or None (sender, expired, revoked)."""
-    from safeshare.access.policy import active_agency, received_shares
+    from safeshare.access.policy import active_agency
+    from safeshare.access.rules.exchange import received_shares
 
     agency = active_agency(actor)
     if agency is None:

@@ -7,7 +7,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from safeshare.access.actions import Action
-from safeshare.access.fetch_exchange import get_share_for
+from safeshare.access.fetch.exchange import get_share_for
 from safeshare.access.policy import can
 from safeshare.access.tests.helpers import person_for
 from safeshare.agencies.models import AgencyType, Role
@@ -217,7 +217,7 @@ def test_share_carries_only_its_items_to_its_recipients():
     send(sender, child, third.agency, items=[item(9, content="For the third agency only")])
     entry = last_entry()
     assert entry.kind == "share.sent"
-    got = get_share_for(recipient, share.pk)
+    got = get_share_for(recipient, share.pk, action=Action.SHARE_VIEW)
     views = selectors.share_items(got, for_sender=False)
     assert [v.content for v in views] == ["Item content 1", "Item content 2"]
     assert selectors.share_consent_limits(got) == "Only for the strategy meeting"
@@ -333,7 +333,7 @@ def test_named_recipient_only_and_every_view_is_logged():
     child = person_for(sender)
     share = send(sender, child, other, named_user=recipient)
     with pytest.raises(NotFound):
-        get_share_for(colleague, share.pk)
+        get_share_for(colleague, share.pk, action=Action.SHARE_VIEW)
     view = services.share_view_record(actor=recipient, share=share, channel=ViewChannel.API)
     entry = last_entry()
     assert entry.kind == "share.viewed"
@@ -355,8 +355,8 @@ def test_acknowledge_once_and_revoke_ends_access():
     services.share_revoke(actor=sender, share=share, reason="sent_in_error")
     assert last_entry().kind == "share.revoked"
     with pytest.raises(NotFound):
-        get_share_for(recipient, share.pk)
-    assert get_share_for(sender, share.pk).revoked_at is not None
+        get_share_for(recipient, share.pk, action=Action.SHARE_VIEW)
+    assert get_share_for(sender, share.pk, action=Action.SHARE_VIEW).revoked_at is not None
     with pytest.raises(ValidationError):
         services.share_revoke(actor=sender, share=share, reason="sent_in_error")
 
@@ -367,9 +367,9 @@ def test_expired_window_is_refused_to_the_recipient_not_the_sender():
     share = send(sender, child, other, days=1)
     with time_machine.travel(clock.now() + datetime.timedelta(days=2)):
         with pytest.raises(NotFound):
-            get_share_for(recipient, share.pk)
+            get_share_for(recipient, share.pk, action=Action.SHARE_VIEW)
         assert not can(recipient, Action.PERSON_VIEW, child)
-        assert get_share_for(sender, share.pk) == share
+        assert get_share_for(sender, share.pk, action=Action.SHARE_VIEW) == share
         with pytest.raises(ValidationError):
             services.share_acknowledge(actor=recipient, share=share)
 
@@ -449,7 +449,7 @@ def test_referral_records_decision_share_and_referral_in_one_flow():
     assert decision.outcome == "share" and decision.consent_state == "not_sought"
     assert decision.recommendation == "share_without_consent"
     assert list(decision.recipient_agencies.all()) == [door]
-    share = get_share_for(duty, referral.share.pk)
+    share = get_share_for(duty, referral.share.pk, action=Action.SHARE_VIEW)
     assert [v.content for v in selectors.share_items(share, for_sender=False)] == ["Item content 1"]
     assert Entry.objects.get(seq=share.sent_entry_seq).kind == "share.sent"
 

@@ -7,12 +7,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from safeshare.access.actions import Action
-from safeshare.access.fetch_exchange import (
+from safeshare.access.fetch.decisions import get_own_decision_for
+from safeshare.access.fetch.exchange import (
     get_onward_request_for,
-    get_own_decision_for,
     get_share_for,
 )
-from safeshare.access.policy import can, require
+from safeshare.access.policy import can
 from safeshare.agencies.selectors import agency_get
 from safeshare.core.errors import Forbidden
 from safeshare.core.sealed import open_text
@@ -24,8 +24,7 @@ from ._common import _decision_aid_url, _decision_choices_for, _other_agencies
 @require_http_methods(["GET", "POST"])
 def onward_new(request: HttpRequest, share_id: str) -> HttpResponse:
     """A recipient asks the source agency before passing a share on (secondary disclosure)."""
-    share = get_share_for(request.user, share_id)
-    require(request.user, Action.ONWARD_REQUEST, share)
+    share = get_share_for(request.user, share_id, action=Action.ONWARD_REQUEST)
     agencies = [(k, v) for k, v in _other_agencies(request) if k != str(share.sender_agency_id)]
     form = forms.OnwardRequestForm(
         request.POST if request.method == "POST" else None, agencies=agencies
@@ -53,8 +52,7 @@ def onward_new(request: HttpRequest, share_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def onward_detail(request: HttpRequest, onward_id: str) -> HttpResponse:
     """The request to pass a share on; the source agency answers with one of its decisions."""
-    onward = get_onward_request_for(request.user, onward_id)
-    require(request.user, Action.ONWARD_VIEW, onward)
+    onward = get_onward_request_for(request.user, onward_id, action=Action.ONWARD_VIEW)
     answer = getattr(onward, "answer", None) if hasattr(onward, "answer") else None
     form = None
     if answer is None and can(request.user, Action.ONWARD_ANSWER, onward):
@@ -65,7 +63,9 @@ def onward_detail(request: HttpRequest, onward_id: str) -> HttpResponse:
         form.fields["decision"].label = "Which of your agency's decisions answers this?"
         if request.method == "POST" and form.is_valid():
             try:
-                decision = get_own_decision_for(request.user, form.cleaned_data["decision"])
+                decision = get_own_decision_for(
+                    request.user, form.cleaned_data["decision"], action=Action.DECISION_VIEW
+                )
                 services.onward_answer(actor=request.user, onward=onward, decision=decision)
             except ValidationError as error:
                 form.add_service_errors(error)

@@ -6,9 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from safeshare.access.actions import Action
-from safeshare.access.fetch import get_person_for
-from safeshare.access.policy import require
-from safeshare.access.rules.exchange import ReferralTarget
+from safeshare.access.fetch.people import get_person_for
 from safeshare.exchange import forms, selectors, services
 from safeshare.exchange.services.referrals import CONSENT_REASONS
 from safeshare.people.identity import read_identity
@@ -17,8 +15,7 @@ from safeshare.people.identity import read_identity
 @require_http_methods(["GET", "POST"])
 def referral_new(request: HttpRequest, person_id: str) -> HttpResponse:
     """Refer a child to the children's trust front door (MASH), same day, consent not needed."""
-    subject = get_person_for(request.user, person_id)
-    require(request.user, Action.REFERRAL_MAKE, ReferralTarget(subject=subject))
+    subject = get_person_for(request.user, person_id, action=Action.REFERRAL_MAKE)
     labels = dict(selectors.consent_reason_choices())
     form = forms.ReferralForm(
         request.POST if request.method == "POST" else None,

@@ -12,11 +12,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safeshare.access.actions import Action, Relation
-from safeshare.access.fetch import get_person_for
-from safeshare.access.fetch_exchange import (
-    get_own_decision_for,
+from safeshare.access.fetch.decisions import get_own_decision_for
+from safeshare.access.fetch.exchange import (
     get_request_for,
 )
+from safeshare.access.fetch.people import get_person_for
 from safeshare.access.policy import can, person_relation, require
 from safeshare.access.rules.decisions import DecisionTarget
 from safeshare.access.rules.exchange import RequestTarget
@@ -66,7 +66,7 @@ def requests(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def request_new(request: HttpRequest, person_id: str) -> HttpResponse:
     """Ask another agency about a child your agency works with."""
-    subject = get_person_for(request.user, person_id)
+    subject = get_person_for(request.user, person_id, action=Action.PERSON_VIEW)
     form = forms.RequestRaiseForm(
         request.POST if request.method == "POST" else None,
         agencies=_other_agencies(request),
@@ -106,8 +106,7 @@ def request_new(request: HttpRequest, person_id: str) -> HttpResponse:
 
 def request_detail(request: HttpRequest, request_id: str) -> HttpResponse:
     """A request, its status and, for the agency asked, how to answer it."""
-    found = get_request_for(request.user, request_id)
-    require(request.user, Action.REQUEST_VIEW, found)
+    found = get_request_for(request.user, request_id, action=Action.REQUEST_VIEW)
     may_answer = can(request.user, Action.REQUEST_ANSWER, found)
     status = selectors.request_status(found)
     answer_form = None
@@ -156,12 +155,13 @@ def _may_decide_on(user, found) -> bool:
 @require_POST
 def request_answer(request: HttpRequest, request_id: str) -> HttpResponse:
     """Answer with one of your agency's recorded decisions about the child."""
-    found = get_request_for(request.user, request_id)
-    require(request.user, Action.REQUEST_ANSWER, found)
+    found = get_request_for(request.user, request_id, action=Action.REQUEST_ANSWER)
     form = forms.RequestAnswerForm(request.POST, decisions=_decision_choices(request, found))
     if form.is_valid():
         try:
-            decision = get_own_decision_for(request.user, form.cleaned_data["decision"])
+            decision = get_own_decision_for(
+                request.user, form.cleaned_data["decision"], action=Action.DECISION_VIEW
+            )
             services.request_answer(actor=request.user, request=found, decision=decision)
         except ValidationError as error:
             form.add_service_errors(error)
@@ -177,8 +177,7 @@ def request_answer(request: HttpRequest, request_id: str) -> HttpResponse:
 def request_accept(request: HttpRequest, request_id: str) -> HttpResponse:
     """Take the request on (the child comes into your agency's scope) and start the decision
     aid about the request's child; the decision recorded there answers this request."""
-    found = get_request_for(request.user, request_id)
-    require(request.user, Action.REQUEST_ANSWER, found)
+    found = get_request_for(request.user, request_id, action=Action.REQUEST_ANSWER)
     if not _may_decide_on(request.user, found):
         raise Forbidden("You cannot record a decision, so cannot decide on this request.")
     try:
@@ -196,8 +195,7 @@ def request_accept(request: HttpRequest, request_id: str) -> HttpResponse:
 
 @require_POST
 def request_withdraw(request: HttpRequest, request_id: str) -> HttpResponse:
-    found = get_request_for(request.user, request_id)
-    require(request.user, Action.REQUEST_WITHDRAW, found)
+    found = get_request_for(request.user, request_id, action=Action.REQUEST_WITHDRAW)
     form = forms.RequestWithdrawForm(request.POST)
     if form.is_valid():
         try:

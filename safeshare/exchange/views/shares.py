@@ -19,12 +19,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safeshare.access.actions import Action
-from safeshare.access.fetch_exchange import (
-    get_own_decision_for,
+from safeshare.access.fetch.decisions import get_own_decision_for
+from safeshare.access.fetch.exchange import (
     get_share_for,
 )
-from safeshare.access.policy import can, require
-from safeshare.access.rules.exchange import ShareSource
+from safeshare.access.policy import can
 from safeshare.agencies.selectors import agency_get
 from safeshare.core import clock
 from safeshare.core.paging import answers_bad_page, paginate
@@ -77,8 +76,7 @@ def _save_draft_items(request: HttpRequest, decision, items: list[dict]) -> None
 
 
 def _decision_for_share(request: HttpRequest, decision_id: str):
-    decision = get_own_decision_for(request.user, decision_id)
-    require(request.user, Action.SHARE_SEND, ShareSource(decision=decision))
+    decision = get_own_decision_for(request.user, decision_id, action=Action.SHARE_SEND)
     return decision
 
 
@@ -216,8 +214,7 @@ def shares(request: HttpRequest) -> HttpResponse:
 def share_detail(request: HttpRequest, share_id: str) -> HttpResponse:
     """The sender's full record, or the recipient's view (logged): the selected items only,
     protected identities withheld, the limits of consent and whether it may be passed on."""
-    share = get_share_for(request.user, share_id)
-    require(request.user, Action.SHARE_VIEW, share)
+    share = get_share_for(request.user, share_id, action=Action.SHARE_VIEW)
     services.share_view_record(actor=request.user, share=share, channel=ViewChannel.PAGE)
     return render(request, "exchange/share_detail.html", _share_context(request, share))
 
@@ -251,8 +248,7 @@ def _share_context(request: HttpRequest, share, **extra) -> dict:
 
 @require_POST
 def share_acknowledge(request: HttpRequest, share_id: str) -> HttpResponse:
-    share = get_share_for(request.user, share_id)
-    require(request.user, Action.SHARE_ACKNOWLEDGE, share)
+    share = get_share_for(request.user, share_id, action=Action.SHARE_ACKNOWLEDGE)
     try:
         services.share_acknowledge(actor=request.user, share=share)
     except ValidationError:
@@ -262,8 +258,7 @@ def share_acknowledge(request: HttpRequest, share_id: str) -> HttpResponse:
 
 @require_POST
 def share_revoke(request: HttpRequest, share_id: str) -> HttpResponse:
-    share = get_share_for(request.user, share_id)
-    require(request.user, Action.SHARE_REVOKE, share)
+    share = get_share_for(request.user, share_id, action=Action.SHARE_REVOKE)
     form = forms.ShareRevokeForm(request.POST)
     if form.is_valid():
         try:

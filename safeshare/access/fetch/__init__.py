@@ -1,6 +1,13 @@
-"""Fetch helpers: the object, or the same not-found whether missing or forbidden."""
+"""Fetch helpers: one call per record that fetches AND checks (`access/fetch/<app>.py`).
+
+Each `get_<noun>_for(user, id, *, action)` answers the same NotFound whether the
+record is missing, out of scope or its id malformed, and Forbidden (a 403) for a
+visible record the action is refused on. Both refusals carry what was asked for,
+for the `access.refused` entry (issue #11 item 2).
+"""
 
 import uuid
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
@@ -8,9 +15,12 @@ from django.db.models import Model, QuerySet
 from safeshare.access.actions import Action
 from safeshare.access.policy import require, visible
 from safeshare.core.errors import AccessAttempt, NotFound
-from safeshare.people.models import Person
 
 _M = TypeVar("_M", bound=Model)
+
+# For an action whose object is a target standing for a record (`ReferralTarget`, ...):
+# how to build the target from the record fetched.
+Targets = Mapping[Action, Callable[[Any], object]]
 
 
 def requested(action: Action | None, model: type[Model], key: uuid.UUID | str) -> AccessAttempt:
@@ -25,20 +35,24 @@ def requested(action: Action | None, model: type[Model], key: uuid.UUID | str) -
     return AccessAttempt(action=name, object_kind=kind, object_id=object_id)
 
 
+def require_on(user: Any, action: Action, found: Model, targets: Targets | None = None) -> None:
+    """Require the action on the record fetched, or on the target it stands in (Forbidden)."""
+    build = (targets or {}).get(action)
+    require(user, action, build(found) if build is not None else found)
+
+
 def get_visible(
     user: Any,
     queryset: QuerySet[_M],
     key: uuid.UUID | str,
     noun: str,
     *,
-    action: Action | None = None,
+    action: Action,
+    targets: Targets | None = None,
 ) -> _M:
     """The record with this key among those the user may see, else NotFound — identical for
-    a malformed key, a missing record and one out of scope. Every `get_*_for` uses it.
-
-    With `action`, the action is also required on the record (Forbidden, a 403, once
-    it is visible), so an adapter makes one call that fetches and checks. Either
-    refusal carries what was asked for, for the `access.refused` entry.
+    a malformed key, a missing record and one out of scope — on which the user may take
+    the action, else Forbidden. Every `get_*_for` uses it.
     """
     attempt = requested(action, queryset.model, key)
     if attempt.object_id is None:
@@ -46,14 +60,5 @@ def get_visible(
     found = visible(user, queryset).filter(pk=attempt.object_id).first()
     if found is None:
         raise NotFound(noun, attempt=attempt)
-    if action is not None:
-        require(user, action, found)
+    require_on(user, action, found, targets)
     return found
-
-
-def get_person_for(
-    user: Any, person_id: uuid.UUID | str, *, action: Action | None = None
-) -> Person:
-    """A person the user may see, else NotFound (identical for missing and out of scope);
-    with `action`, one the user may also take that action on, else Forbidden."""
-    return get_visible(user, Person.objects.all(), person_id, "person", action=action)
