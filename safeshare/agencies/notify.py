@@ -58,6 +58,9 @@ FIRST_RETRY_DELAY = datetime.timedelta(minutes=1)
 RETRY_BACKOFF = 5
 # Recorded as the `error` of a recipient who lost their address or account before the send.
 UNREACHABLE = "RecipientUnreachable"
+# A task whose arguments the worker refused, and a first attempt the queue refused.
+INVALID_TASK = "InvalidTaskArguments"
+NOT_QUEUED = "NotQueued"
 
 
 class NotificationKind(StrEnum):
@@ -143,8 +146,11 @@ def queue(
     """Record one `notification.sent` entry per recipient now; queue the send for the commit.
 
     Returns the number of messages queued. Users without an email address are
-    skipped (they see the item when they next sign in).
+    skipped (they see the item when they next sign in). A path the task would
+    refuse raises `ValueError` here, inside the caller's transaction, so the
+    write that asked for it is rolled back rather than recorded as told.
     """
+    _check_path(path)
     recipients: list[list[str | int]] = []
     seen: set[uuid.UUID] = set()
     for user in users:
@@ -162,16 +168,31 @@ def queue(
     if recipients:
         transaction.on_commit(
             partial(
-                _enqueue,
+                _enqueue_after_commit,
                 kind=kind,
                 path=path,
                 agency_ref=str(agency.pk),
                 recipients=recipients,
-                attempt=1,
-            ),
-            robust=True,
+            )
         )
     return len(recipients)
+
+
+def _enqueue_after_commit(
+    *, kind: NotificationKind, path: str, agency_ref: str, recipients: list[list[str | int]]
+) -> None:
+    """Queue the first attempt; if the queue refuses it, record each message as failed.
+
+    The write has committed by now, so the failure must not reach its caller:
+    it is logged and ledgered like a failed send, and nothing is tried again
+    (there is no task to try it).
+    """
+    try:
+        _enqueue(kind=kind, path=path, agency_ref=agency_ref, recipients=recipients, attempt=1)
+    except Exception as error:  # noqa: BLE001 - any failure of the queue is recorded
+        logger.error("Queueing email notification %s failed: %s", kind, type(error).__name__)
+        pairs = [(str(user_id), int(seq)) for user_id, seq in recipients]
+        _record_undeliverable(kind, pairs, error=NOT_QUEUED)
 
 
 def _enqueue(
@@ -214,11 +235,17 @@ def send_notifications(
     `ValueError` with a fixed message and send nothing.
     """
     notification_kind = _checked_kind(kind)
-    _check_path(path)
-    _check_uuid(agency_ref, "agency")
-    if not _is_whole(attempt, 1, MAX_ATTEMPTS):
-        raise ValueError("The attempt number is out of range.")
     pairs = _checked_recipients(recipients, notification_kind)
+    try:
+        _check_path(path)
+        _check_uuid(agency_ref, "agency")
+        if not _is_whole(attempt, 1, MAX_ATTEMPTS):
+            raise ValueError("The attempt number is out of range.")
+    except ValueError:
+        # The ledger says these messages were sent: say that they never went.
+        known = attempt if _is_whole(attempt, 1, MAX_ATTEMPTS) else 1
+        _record_undeliverable(notification_kind, pairs, error=INVALID_TASK, attempt=known)
+        raise
     users = User.objects.in_bulk([user_id for user_id, _ in pairs])
     outgoing: list[_Outgoing] = []
     for user_id, seq in pairs:
@@ -283,14 +310,19 @@ def _check_uuid(value: object, what: str) -> None:
 
 
 def _check_path(path: object) -> None:
-    """The link's path must be one of the app's own pages, named by UUIDs alone."""
+    """The link's path must be one of the app's own pages, named by UUIDs alone.
+
+    A page that takes no argument (a list such as the consent conflicts) holds
+    nothing personal either, so it is accepted; every argument a page does
+    take must be a UUID.
+    """
     if not isinstance(path, str) or not path.startswith("/"):
         raise ValueError("The link's path is not a path of this site.")
     try:
         match = resolve(path)
     except Resolver404:
         raise ValueError("The link's path is not a path of this site.") from None
-    if not match.kwargs or not all(_is_uuid(value) for value in match.kwargs.values()):
+    if match.args or not all(_is_uuid(value) for value in match.kwargs.values()):
         raise ValueError("The link's path must name its page by UUIDs alone.")
 
 
@@ -367,6 +399,29 @@ def deliver(
         except Exception:  # noqa: BLE001 - the messages are already handed over
             logger.warning("Closing the SMTP connection failed after sending notifications.")
     return delivered, failed
+
+
+def _record_undeliverable(
+    kind: NotificationKind, pairs: list[tuple[str, int]], *, error: str, attempt: int = 1
+) -> None:
+    """Record `notification.failed` for messages that will never be sent.
+
+    Each entry names the agency of its `notification.sent` entry, so a task
+    whose own agency argument is bad is still recorded against the right one.
+    """
+    sent = {
+        entry.seq: entry.agency_ref
+        for entry in Entry.objects.filter(seq__in=[seq for _, seq in pairs])
+    }
+    for user_id, seq in pairs:
+        _failed(
+            kind=kind,
+            agency_ref=sent.get(seq) or "",
+            message=_Outgoing(user_id=user_id, address="", entry_seq=seq),
+            error=error,
+            attempt=attempt,
+            retry=False,
+        )
 
 
 def _failed(

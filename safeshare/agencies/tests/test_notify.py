@@ -190,7 +190,7 @@ BAD_ARGUMENTS = {
     "path with a name": lambda user_id, seq, w: {"path": "/exchange/shares/Wilhelmina-Smith/"},
     "path elsewhere": lambda user_id, seq, w: {"path": "https://example.test/exchange/"},
     "path to no page": lambda user_id, seq, w: {"path": "/no/such/page/"},
-    "path without an id": lambda user_id, seq, w: {"path": "/exchange/"},
+    "path with a non-UUID argument": lambda user_id, seq, w: {"path": "/consent/conflicts/x/"},
     "agency not a UUID": lambda user_id, seq, w: {"agency_ref": "Northfield Primary"},
     "no recipients": lambda user_id, seq, w: {"recipients": []},
     "recipient an address": lambda user_id, seq, w: {"recipients": [["p@other.test", seq]]},
@@ -206,16 +206,77 @@ BAD_ARGUMENTS = {
 }
 
 
+# The arguments that name the ledger's entries: when they are bad, no entry is known.
+UNBACKED = {"kind", "recipients"}
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("change", BAD_ARGUMENTS.values(), ids=BAD_ARGUMENTS.keys())
 def test_the_task_refuses_arguments_the_ledger_does_not_back(world, change):
     _queue(world)  # writes the notification.sent entry; the test's commit never comes
     arguments = _good_arguments(world)
     [[user_id, seq]] = arguments["recipients"]
+    bad = change(user_id, seq, world)
     with pytest.raises(ValueError) as excinfo:
-        notify.send_notifications.call(**{**arguments, **change(user_id, seq, world)})
+        notify.send_notifications.call(**{**arguments, **bad})
     assert "@" not in str(excinfo.value) and "Wilhelmina" not in str(excinfo.value)
-    assert mail.outbox == [] and _failed() == []
+    assert mail.outbox == []
+    if UNBACKED & bad.keys():
+        assert _failed() == []
+    else:
+        # The entries are known, so the ledger says these messages never went.
+        [failed] = _failed()
+        assert failed.agency_ref == str(world["agency"].pk)
+        assert failed.payload["sent_entry"] == seq
+        assert failed.payload["error"] == "InvalidTaskArguments"
+        assert failed.payload["retry"] is False
+        assert "Wilhelmina" not in str(failed.payload) and "@" not in str(failed.payload)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path", ["/consent/conflicts/", "/exchange/shares/{uuid}/"], ids=["no argument", "a UUID"]
+)
+def test_a_page_with_no_argument_or_uuids_alone_is_a_good_link(world, path):
+    world["path"] = path.format(uuid=uuid.uuid4())
+    _queue(world)
+    assert notify.send_notifications.call(**_good_arguments(world)) == 1
+    assert world["path"] in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path", ["/exchange/shares/Wilhelmina-Smith/", "https://example.test/", "/no/such/page/"]
+)
+def test_queueing_a_bad_link_raises_in_the_callers_transaction(world, path):
+    world["path"] = path
+    with pytest.raises(ValueError):
+        _queue(world)
+    assert not Entry.objects.filter(kind="notification.sent").exists()
+    assert _waiting() == []
+
+
+@pytest.mark.django_db
+def test_a_queue_that_refuses_the_task_is_recorded_as_failed(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    def refuse(**kwargs):
+        raise ConnectionError("the queue's database is unavailable")
+
+    monkeypatch.setattr(notify, "_enqueue", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _queue(world) == 1  # the write commits; its email cannot be queued
+    sent = Entry.objects.get(kind="notification.sent")
+    [failed] = _failed()
+    assert failed.payload == {
+        "recipient": f"user:{world['recipient'].pk}",
+        "kind": str(KIND),
+        "sent_entry": sent.seq,
+        "error": "NotQueued",
+        "attempt": 1,
+        "retry": False,
+    }
+    assert _waiting() == [] and mail.outbox == []
 
 
 @pytest.mark.django_db

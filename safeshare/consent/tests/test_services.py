@@ -30,6 +30,7 @@ from safeshare.consent.services.withdrawals import consent_withdraw
 from safeshare.consent.tests.helpers import consent_fields, parent_of, record_consent
 from safeshare.core import clock
 from safeshare.core.errors import Forbidden
+from safeshare.core.tests.tasks import run_queued_tasks
 from safeshare.decisions import services as decisions
 from safeshare.decisions.services import DecisionDraft
 from safeshare.decisions.tests.helpers import IDENTIFYING
@@ -366,6 +367,38 @@ def test_a_share_under_consent_needs_it_to_cover_each_category(author, trust):
         share_under(author, decision, trust, category=ItemCategory.HEALTH)
     assert [e.code for e in excinfo.value.error_dict["items.0.category"]] == ["consent_category"]
     assert share_under(author, decision, trust).decision == decision
+
+
+def test_a_conflict_emails_the_agencys_leads_a_link_to_the_conflicts(
+    author,
+    smtp,  # noqa: F811 - the fixture imported above
+    django_capture_on_commit_callbacks,
+):
+    """The conflict's email is sent by the worker, with no case data in it."""
+    lead = with_email(staff(Role.SAFEGUARDING_LEAD, agency=author.agency), "dsl@home.test")
+    child = aged(author, 16)
+    record_consent(author, child, parent_of(author, child))
+    with django_capture_on_commit_callbacks(execute=True):
+        record_consent(
+            author,
+            child,
+            child,
+            giver_role="child",
+            decision="refused",
+            freely_given=False,
+            review_on=None,
+            recipient_purposes=[],
+        )
+    assert ConsentConflict.objects.count() == 1
+    assert run_queued_tasks() == 1
+    [message] = smtp.messages
+    assert message["to"] == ["dsl@home.test"]
+    assert "A disagreement about consent needs guidance in safeshare" in message["data"]
+    assert "/consent/conflicts/" in message["data"]
+    assert "Person16" not in message["data"] and str(child.pk) not in message["data"]
+    sent = Entry.objects.get(kind="notification.sent")
+    assert sent.payload == {"recipient": f"user:{lead.pk}", "kind": "consent_conflict"}
+    assert not Entry.objects.filter(kind="notification.failed").exists()
 
 
 def test_a_sixteen_year_old_refusing_at_early_help_blocks_a_consent_based_share(author, trust):

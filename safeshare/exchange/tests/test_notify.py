@@ -9,6 +9,7 @@ write rolls back, and that a failed send keeps the write and is recorded.
 import datetime
 import logging
 import socket
+import uuid
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -271,7 +272,7 @@ def test_staff_without_an_address_and_the_actor_are_not_emailed(world):
             agency=world["other"],
             kind=notify.NotificationKind.SHARE_RECEIVED,
             users=[world["practitioner"], world["no_address"], world["lead"]],
-            path="/exchange/shares/x/",
+            path=f"/exchange/shares/{uuid.uuid4()}/",
         )
         == 1
     )
