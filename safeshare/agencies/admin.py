@@ -12,8 +12,9 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from safeshare.agencies import services
 from safeshare.agencies.models import Agency, Membership, Role, RoleGrant, User
@@ -61,6 +62,12 @@ class AgencyAdmin(AdministratorModelAdmin):
     ]
     raw_id_fields = ["lead_information_officer"]
 
+    def save_model(self, request: HttpRequest, obj: Agency, form: Any, change: bool) -> None:
+        """Through the service, so each change of the register is a ledger entry."""
+        services.agency_save(
+            actor=_actor(request), agency=obj, changed=form.changed_data if change else None
+        )
+
 
 @admin.register(User)
 class UserAdmin(AdministratorModelAdmin, DjangoUserAdmin):
@@ -79,6 +86,23 @@ class UserAdmin(AdministratorModelAdmin, DjangoUserAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         return super().get_queryset(request).select_related("membership__agency")
+
+    @transaction.atomic
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        """Django's own page sets the password; the change is ledgered in its transaction."""
+        before = User.objects.filter(pk=id).values_list("password", flat=True).first()
+        response = super().user_change_password(request, id, form_url)
+        user = User.objects.filter(pk=id).first()
+        if user is not None and before is not None and user.password != before:
+            services.user_password_changed(actor=_actor(request), user=user)
+        return response
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        """Through the service, so each account change is a ledger entry."""
+        changed = form.changed_data if change else [f.name for f in User._meta.concrete_fields]
+        services.user_save(actor=_actor(request), user=obj, changed=changed)
 
     @admin.display(description="agency")
     def agency_name(self, user: User) -> str:

@@ -1,4 +1,5 @@
-"""Writes for staff: memberships, roles and the record of signing in.
+"""Writes for agencies and staff: the register of signatories, staff accounts,
+memberships, roles and the record of signing in.
 
 Separation of duties (DESIGN: users and roles; issue #3 items 2 and 6): only
 an administrator changes a membership, and no user changes their own agency,
@@ -54,6 +55,114 @@ def _clean_roles(roles: Iterable[str]) -> set[str]:
             code="unknown_role",
         )
     return wanted
+
+
+# Agency fields whose values the ledger may hold: none names a person. The
+# signatory's and the data protection officer's names and addresses are
+# recorded as changed, by field name only.
+AGENCY_FIELDS_RECORDED = (
+    "name",
+    "code",
+    "agency_type",
+    "partner_status",
+    "is_front_door",
+    "ico_registration_number",
+    "signed_on",
+    "signed_by_position",
+    "reaffirmation_due",
+)
+AGENCY_FIELDS_NAMED_ONLY = ("signed_by_name", "dpo_name", "dpo_email")
+
+
+def _check_administrator(actor: User, what: str) -> None:
+    if not (actor.is_active and actor.has_role(Role.ADMINISTRATOR)):
+        raise PermissionDenied(f"Only an administrator can change {what}.")
+
+
+def _agency_payload(agency: Agency, changed: Iterable[str]) -> dict[str, object]:
+    fields = sorted(set(changed) & {f.name for f in Agency._meta.concrete_fields})
+    values: dict[str, object] = {}
+    for name in fields:
+        if name in AGENCY_FIELDS_RECORDED:
+            value = getattr(agency, name)
+            values[name] = value.isoformat() if hasattr(value, "isoformat") else value
+        elif name == "lead_information_officer":
+            officer = agency.lead_information_officer
+            values[name] = user_ref(officer) if officer is not None else None
+    return {"fields": fields, "values": values}
+
+
+@transaction.atomic
+def agency_save(
+    *, actor: User | str, agency: Agency, changed: Iterable[str] | None = None
+) -> Agency:
+    """Add an agency to the register of signatories, or record a change to it.
+
+    Protocol App. 5 and 14.4: who signed, when, and when reaffirmation is due
+    are part of what the partnership must be able to prove, so every change
+    is a ledger entry in the same transaction, wherever it is made (the
+    admin, the demo, a command). `actor` is an administrator, or the
+    `system:<command>` reference of a command no person runs. `changed`
+    names the fields changed (all of them for a new agency).
+    """
+    if isinstance(actor, User):
+        _check_administrator(actor, "the register of agencies")
+        actor_ref = actor_ref_for(actor)
+    else:
+        actor_ref = actor
+    adding = agency._state.adding
+    agency.full_clean()
+    agency.save()
+    fields = [f.name for f in Agency._meta.concrete_fields] if changed is None else changed
+    payload = _agency_payload(agency, fields)
+    if not adding and not payload["fields"]:
+        return agency
+    ledger_append(
+        kind=EntryKind.AGENCY_CREATED if adding else EntryKind.AGENCY_UPDATED,
+        actor_ref=actor_ref,
+        agency_ref=_agency_ref(agency),
+        subject_ref=None,
+        payload=payload,
+    )
+    return agency
+
+
+@transaction.atomic
+def user_save(*, actor: User, user: User, changed: Iterable[str]) -> User:
+    """Create or change a staff account (administrators only).
+
+    The entry names the fields changed and whether the account is active;
+    never a name, username or address.
+    """
+    _check_administrator(actor, "staff accounts")
+    adding = user._state.adding
+    user.save()
+    fields = sorted(set(changed) & {f.name for f in User._meta.concrete_fields})
+    if not adding and not fields:
+        return user
+    ledger_append(
+        kind=EntryKind.USER_CREATED if adding else EntryKind.USER_UPDATED,
+        actor_ref=actor_ref_for(actor),
+        agency_ref=_agency_ref(user.agency),
+        subject_ref=user_ref(user),
+        payload={"fields": fields, "active": user.is_active},
+    )
+    return user
+
+
+def user_password_changed(*, actor: User, user: User) -> None:
+    """Record that an administrator set another user's password (never the password).
+
+    Called inside the admin's transaction, after Django's own form saved it.
+    """
+    _check_administrator(actor, "staff accounts")
+    ledger_append(
+        kind=EntryKind.USER_UPDATED,
+        actor_ref=actor_ref_for(actor),
+        agency_ref=_agency_ref(user.agency),
+        subject_ref=user_ref(user),
+        payload={"fields": ["password"], "active": user.is_active},
+    )
 
 
 @transaction.atomic

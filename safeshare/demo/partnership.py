@@ -18,6 +18,7 @@ from safeshare.agencies.models import (
     RoleGrant,
     User,
 )
+from safeshare.agencies.services import agency_save
 from safeshare.demo.consent import demo_consent_load
 from safeshare.demo.decisions import demo_decisions_load
 from safeshare.demo.exchange import demo_exchange_load
@@ -97,6 +98,9 @@ class DemoLogin:
     roles: tuple[str, ...]
 
 
+DEMO_ACTOR = system_actor_ref("demo_load")
+
+
 @transaction.atomic
 def demo_load() -> list[DemoLogin]:
     """Create the demo partnership (idempotent: an existing one is left as it is):
@@ -105,21 +109,22 @@ def demo_load() -> list[DemoLogin]:
     agencies: dict[str, Agency] = {}
     for index, (name, code, agency_type, status, front_door) in enumerate(AGENCIES):
         signed = datetime.date(2024, 5, 1) + datetime.timedelta(days=7 * index)
-        agency, _ = Agency.objects.get_or_create(
-            code=code,
-            defaults={
-                "name": name,
-                "agency_type": agency_type,
-                "partner_status": status,
-                "is_front_door": front_door,
-                "ico_registration_number": f"ZX{100000 + index * 7919:06d}",
-                "dpo_name": "Data Protection Officer",
-                "dpo_email": f"dpo@{code}.example",
-                "signed_on": signed,
-                "signed_by_name": f"{FIRST_NAMES[index % 10]} {LAST_NAMES[index % 6]}",
-                "signed_by_position": "Director",
-                "reaffirmation_due": signed.replace(year=signed.year + 2),
-            },
+        agency = Agency.objects.filter(code=code).first() or agency_save(
+            actor=DEMO_ACTOR,
+            agency=Agency(
+                code=code,
+                name=name,
+                agency_type=agency_type,
+                partner_status=status,
+                is_front_door=front_door,
+                ico_registration_number=f"ZX{100000 + index * 7919:06d}",
+                dpo_name="Data Protection Officer",
+                dpo_email=f"dpo@{code}.example",
+                signed_on=signed,
+                signed_by_name=f"{FIRST_NAMES[index % 10]} {LAST_NAMES[index % 6]}",
+                signed_by_position="Director",
+                reaffirmation_due=signed.replace(year=signed.year + 2),
+            ),
         )
         agencies[code] = agency
         staff = PARTNERSHIP_STAFF if agency_type == AgencyType.PARTNERSHIP else FRONT_LINE_STAFF
@@ -140,7 +145,7 @@ def demo_load() -> list[DemoLogin]:
                 for role in roles:
                     RoleGrant.objects.create(membership=membership, role=role)
             logins.append(DemoLogin(username, agency.name, tuple(roles)))
-    demo_people_load(agencies=agencies, actor_ref=system_actor_ref("demo_load"))
+    demo_people_load(agencies=agencies, actor_ref=DEMO_ACTOR)
     demo_decisions_load(agencies=agencies)
     demo_exchange_load(agencies=agencies)
     demo_consent_load(agencies=agencies)

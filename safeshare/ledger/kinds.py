@@ -21,6 +21,8 @@ class EntryKind(models.TextChoices):
     ROLE_REVOKED = "role.revoked", "Role revoked"
     AGENCY_CREATED = "agency.created", "Agency created"
     AGENCY_UPDATED = "agency.updated", "Agency updated"
+    USER_CREATED = "user.created", "Staff account created"
+    USER_UPDATED = "user.updated", "Staff account updated"
     USER_SIGNED_IN = "user.signed_in", "User signed in"
     USER_SIGN_IN_FAILED = "user.sign_in_failed", "Sign-in failed"
     USER_LOCKED_OUT = "user.locked_out", "User locked out"

@@ -2,10 +2,12 @@
 
 import pytest
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safeshare.agencies.models import Membership, Role, User
+from safeshare.agencies import services
+from safeshare.agencies.models import Agency, Membership, Role, User
 from safeshare.agencies.tests.factories import AgencyFactory, staff
 from safeshare.demo.testing import STAFF_BACKEND, sign_in_verified
 from safeshare.ledger.kinds import EntryKind
@@ -183,3 +185,127 @@ def test_administrator_cannot_remove_their_own_authenticator(admin_client, admin
     response = admin_client.post(f"/admin/otp_totp/totpdevice/{own.pk}/delete/", {"post": "yes"})
     assert response.status_code == 403
     assert TOTPDevice.objects.filter(pk=own.pk).exists()
+
+
+def agency_form(**changes) -> dict:
+    data = {
+        "name": "Hillside Academy",
+        "code": "hillside",
+        "agency_type": "school",
+        "partner_status": "relevant_agency",
+        "ico_registration_number": "ZA123456",
+        "dpo_name": "Dana Officer",
+        "dpo_email": "dpo@hillside.test",
+        "signed_on": "2026-01-12",
+        "signed_by_name": "Sam Signatory",
+        "signed_by_position": "Headteacher",
+        "reaffirmation_due": "2028-01-12",
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v != ""}
+
+
+def agency_entries() -> list[Entry]:
+    return list(
+        Entry.objects.filter(
+            kind__in=[EntryKind.AGENCY_CREATED, EntryKind.AGENCY_UPDATED]
+        ).order_by("seq")
+    )
+
+
+def test_adding_an_agency_in_the_admin_is_ledgered_without_names(admin_client, admin_user):
+    response = admin_client.post("/admin/agencies/agency/add/", agency_form())
+    assert response.status_code == 302, response.content.decode()[:3000]
+    [entry] = agency_entries()
+    agency = Agency.objects.get(code="hillside")
+    assert (entry.kind, entry.actor_ref, entry.agency_ref) == (
+        "agency.created",
+        f"user:{admin_user.pk}",
+        str(agency.pk),
+    )
+    assert entry.payload["values"]["signed_on"] == "2026-01-12"
+    assert entry.payload["values"]["agency_type"] == "school"
+    assert {"signed_by_name", "dpo_name", "dpo_email"} <= set(entry.payload["fields"])
+    for personal in ("Sam Signatory", "Dana Officer", "dpo@hillside.test"):
+        assert personal not in str(entry.payload)
+
+
+def test_changing_the_signatory_in_the_admin_is_ledgered(admin_client):
+    admin_client.post("/admin/agencies/agency/add/", agency_form())
+    agency = Agency.objects.get(code="hillside")
+    response = admin_client.post(
+        f"/admin/agencies/agency/{agency.pk}/change/",
+        agency_form(signed_by_name="Robin Newhead", reaffirmation_due="2028-02-01"),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    entry = agency_entries()[-1]
+    assert entry.kind == "agency.updated"
+    assert entry.payload == {
+        "fields": ["reaffirmation_due", "signed_by_name"],
+        "values": {"reaffirmation_due": "2028-02-01"},
+    }
+    assert Agency.objects.get(pk=agency.pk).signed_by_name == "Robin Newhead"
+
+
+def test_saving_an_agency_unchanged_records_nothing(admin_client):
+    admin_client.post("/admin/agencies/agency/add/", agency_form())
+    agency = Agency.objects.get(code="hillside")
+    response = admin_client.post(f"/admin/agencies/agency/{agency.pk}/change/", agency_form())
+    assert response.status_code == 302
+    assert [e.kind for e in agency_entries()] == ["agency.created"]
+
+
+def test_a_reaffirmation_before_the_signature_is_refused_and_nothing_is_recorded(admin_client):
+    response = admin_client.post(
+        "/admin/agencies/agency/add/", agency_form(reaffirmation_due="2025-01-01")
+    )
+    assert response.status_code == 200  # the form again, with its error
+    assert "errornote" in response.content.decode()
+    assert not Agency.objects.filter(code="hillside").exists()
+    assert agency_entries() == []
+
+
+def test_the_agency_service_refuses_anyone_but_an_administrator():
+    officer = staff(Role.PARTNERSHIP_OFFICER)
+    agency = officer.agency
+    with pytest.raises(PermissionDenied):
+        services.agency_save(actor=officer, agency=agency, changed=["signed_on"])
+    assert agency_entries() == []
+
+
+def test_changing_a_staff_account_in_the_admin_is_ledgered_without_the_address(
+    admin_client, admin_user
+):
+    member = staff(Role.PRACTITIONER)
+    response = admin_client.post(
+        f"/admin/agencies/user/{member.pk}/change/",
+        {
+            "username": member.username,
+            "first_name": member.first_name,
+            "last_name": member.last_name,
+            "email": "new.address@agency.test",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    [entry] = Entry.objects.filter(kind=EntryKind.USER_UPDATED)
+    assert entry.subject_ref == f"user:{member.pk}"
+    assert entry.payload == {"fields": ["email"], "active": True}
+    assert "new.address" not in str(entry.payload)
+
+
+def test_setting_a_password_in_the_admin_is_ledgered_without_it(admin_client):
+    member = staff(Role.PRACTITIONER)
+    response = admin_client.post(
+        f"/admin/agencies/user/{member.pk}/password/",
+        {"password1": "another-long-passphrase-7", "password2": "another-long-passphrase-7"},
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    [entry] = Entry.objects.filter(kind=EntryKind.USER_UPDATED)
+    assert entry.payload == {"fields": ["password"], "active": True}
+    bad = admin_client.post(
+        f"/admin/agencies/user/{member.pk}/password/",
+        {"password1": "another-long-passphrase-8", "password2": "a-different-one-9"},
+    )
+    assert bad.status_code == 200
+    assert Entry.objects.filter(kind=EntryKind.USER_UPDATED).count() == 1
