@@ -92,3 +92,39 @@ def test_health_check_answers_without_signing_in(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+# What the protocol asks of these roles but safeshare does not do yet: home must
+# not offer it. Remove a phrase here in the change that builds what it names.
+NOT_BUILT = (
+    "rights request",
+    "subject access",
+    "breach",
+    "complaint",
+    "practice review",
+    "quality-assurance",
+    "statistics",
+    "retention",
+    "escalate",
+)
+
+
+def _section(body: str, heading: str) -> str:
+    start = body.index(f">{heading}</h2>")
+    return body[start : body.index("</section>", start)]
+
+
+@pytest.mark.parametrize("role", list(SECTION_HEADINGS))
+def test_home_offers_only_what_its_reader_can_open(client, role):
+    """Every link in a role's section opens for someone holding only that role,
+    and no section promises a function that is not built."""
+    user = staff(role)
+    sign_in_verified(client, user)
+    section = _section(client.get("/").content.decode(), SECTION_HEADINGS[role])
+    links = re.findall(r'href="([^"]+)"', section)
+    assert links, f"the {role} section offers nothing to open"
+    for link in links:
+        response = client.get(link, follow=True)
+        assert response.status_code == 200, f"{role}: {link} gave {response.status_code}"
+    text = re.sub(r"<[^>]+>", " ", section).lower()
+    assert [phrase for phrase in NOT_BUILT if phrase in text] == []
