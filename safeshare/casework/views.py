@@ -28,7 +28,7 @@ from safeshare.casework.timeline import person_timeline
 from safeshare.casework.withdrawal import consent_withdraw_and_tell
 from safeshare.consent.forms import WithdrawForm
 from safeshare.consent.models import Consent
-from safeshare.consent.selectors import consents_on_file
+from safeshare.consent.selectors import consent_choices, consents_on_file
 from safeshare.consent.views.consents import consent_page_context
 from safeshare.consent.views.consents import person_section as consent_section
 from safeshare.consent.views.posting import submit_form
@@ -49,7 +49,6 @@ from safeshare.decisions.forms import DecisionRecordForm
 from safeshare.decisions.models import AdviceRequest
 from safeshare.decisions.services import DecisionDraft
 from safeshare.people import selectors
-from safeshare.people.selectors import person_identities
 
 
 def person_detail(request: HttpRequest, person_id: str) -> HttpResponse:
@@ -166,15 +165,7 @@ def aid_record(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     today = clock.today()
     on_file = consents_on_file(user, subject) if subject is not None else []
-    names = person_identities([c.given_by for c in on_file]) if on_file else {}
-    consents = [
-        (
-            str(c.pk),
-            f"{c.get_decision_display()} by {names[c.given_by_id].display_name} on "
-            f"{timezone.localtime(c.given_at):%-d %B %Y}",
-        )
-        for c in on_file
-    ]
+    consents = consent_choices(on_file)
     agencies = list(agency_selectors.agency_list_except(agency))
     advice = list(decision_selectors.advice_available_for_decision(user=user, subject=subject))
     form = DecisionRecordForm(

@@ -20,7 +20,7 @@ from safeshare.consent.models import (
 from safeshare.core import clock
 from safeshare.core.sealed import ErasedText
 from safeshare.people.models import Person
-from safeshare.people.selectors import people_for_agency
+from safeshare.people.selectors import people_for_agency, person_identities
 
 
 def consents_for_child(user: Any, child: Person) -> QuerySet[Consent]:
@@ -51,6 +51,21 @@ def consents_on_file(user: Any, child: Person) -> list[Consent]:
         )
     )
     return [c for c in in_force if c.pk in ids]
+
+
+def consent_choices(on_file: list[Consent]) -> list[tuple[str, str]]:
+    """(id, "Given by <name> on <date>") for a form that cites a consent or refusal on file."""
+    from django.utils import timezone
+
+    names = person_identities([c.given_by for c in on_file]) if on_file else {}
+    return [
+        (
+            str(c.pk),
+            f"{c.get_decision_display()} by {names[c.given_by_id].display_name} on "
+            f"{timezone.localtime(c.given_at):%-d %B %Y}",
+        )
+        for c in on_file
+    ]
 
 
 def consents_usable(user: Any, child: Person) -> list[Consent]:

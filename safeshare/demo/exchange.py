@@ -242,6 +242,10 @@ def demo_exchange_load(*, agencies: dict[str, Agency]) -> dict:
                 source="Teaching assistant's written account",
             )
         ],
+        # Telling the family first could put the child at more risk tonight.
+        consent_state="not_sought",
+        consent_not_sought_reason="increased_risk_of_significant_harm",
+        lawful_basis="public_task",
     )
     counts["referrals"] += 1
     counts["shares"] += 1

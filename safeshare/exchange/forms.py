@@ -203,10 +203,39 @@ class ReferralForm(GovukForm):
         widget=TEXTAREA,
         error_messages={"required": "Enter why you are referring"},
     )
-    consent_not_sought_reason = forms.ChoiceField(
-        label="Why are you not seeking consent first?",
+    consent_state = forms.ChoiceField(
+        label="Did the family agree to the referral?",
+        help_text=(
+            "Consent is not needed to refer where a child may be at risk of significant harm, "
+            "but seek agreement where it is safe to (Protocol Appendix 2, Safeguarding)."
+        ),
+        choices=[
+            ("given", "Yes, they agreed"),
+            ("refused", "No, they refused"),
+            ("not_sought", "They were not asked"),
+        ],
         widget=forms.RadioSelect,
-        error_messages={"required": "Select why you are not seeking consent"},
+        error_messages={"required": "Select whether the family agreed to the referral"},
+    )
+    consent_id = forms.ChoiceField(
+        label="Which agreement or refusal on file",
+        required=False,
+        help_text="Needed if they agreed; you may cite a refusal on file.",
+    )
+    consent_not_sought_reason = forms.ChoiceField(
+        label="Why were they not asked?",
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    lawful_basis = forms.ChoiceField(
+        label="Your agency's lawful basis for sharing (UK GDPR Article 6)",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select your agency's lawful basis"},
+    )
+    statutory_gateways = forms.MultipleChoiceField(
+        label="The law that lets your agency share this (if any)",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     content = ItemForm.base_fields["content"]
     nature = ItemForm.base_fields["nature"]
@@ -214,9 +243,26 @@ class ReferralForm(GovukForm):
     dated_on = ItemForm.base_fields["dated_on"]
     checked_accurate = ItemForm.base_fields["checked_accurate"]
 
-    def __init__(self, *args, consent_reasons=(), **kwargs):
+    def __init__(
+        self, *args, consent_reasons=(), consents=(), lawful_bases=(), gateways=(), **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.fields["consent_not_sought_reason"].choices = list(consent_reasons)
+        self.fields["consent_id"].choices = [("", "Choose"), *consents]
+        self.fields["lawful_basis"].choices = list(lawful_bases)
+        self.fields["statutory_gateways"].choices = list(gateways)
+        if not consents:
+            del self.fields["consent_id"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("consent_state") == "given" and "consent_id" not in self.fields:
+            self.add_error(
+                "consent_state",
+                "There is no agreement on file for this child: record the family's "
+                "agreement first, then come back and cite it",
+            )
+        return cleaned
 
 
 class OnwardRequestForm(GovukForm):

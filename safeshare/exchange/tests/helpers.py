@@ -96,3 +96,15 @@ def pair():
         staff(Role.PRACTITIONER, agency=home),
         staff(Role.PRACTITIONER, agency=other),
     )
+
+
+def referral_fields(**overrides):
+    """What a referrer records beyond the concern: the family not asked, for fear of
+    increasing the risk, on public task; override any of it."""
+    return {
+        "consent_state": "not_sought",
+        "consent_not_sought_reason": "increased_risk_of_significant_harm",
+        "lawful_basis": "public_task",
+        "statutory_gateways": [],
+        **overrides,
+    }

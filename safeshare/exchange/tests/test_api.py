@@ -27,7 +27,13 @@ from safeshare.exchange.models import (
     ShareRevocation,
     ShareView,
 )
-from safeshare.exchange.tests.helpers import decision_for, item, raise_request, send
+from safeshare.exchange.tests.helpers import (
+    decision_for,
+    item,
+    raise_request,
+    referral_fields,
+    send,
+)
 from safeshare.ledger.models import Entry
 
 pytestmark = pytest.mark.django_db
@@ -116,6 +122,7 @@ def _referral_body(w, **overrides):
         "harm_basis": "likely",
         "reason": "Seen",
         "items": [_item()],
+        **referral_fields(),
         **overrides,
     }
 

@@ -17,7 +17,7 @@ from safeshare.agencies.tests.factories import AgencyFactory, staff
 from safeshare.api.tests.helpers import two_factor_client
 from safeshare.core import clock
 from safeshare.exchange import services
-from safeshare.exchange.tests.helpers import decision_for, raise_request, send
+from safeshare.exchange.tests.helpers import decision_for, raise_request, referral_fields, send
 
 pytestmark = pytest.mark.django_db
 
@@ -244,6 +244,7 @@ ROWS = {
                 "harm_basis": "suffering",
                 "reason": "Injury seen",
                 "items": [_item()],
+                **referral_fields(),
             },
         ),
         lambda role, rel: _cell(role, rel, allowed={OWN: {P, DSL}}, success=201),

@@ -20,7 +20,13 @@ from safeshare.agencies.tests.factories import AgencyFactory, staff
 from safeshare.core.tests.tasks import run_queued_tasks
 from safeshare.exchange import notify, services
 from safeshare.exchange.models import InformationRequest, Share
-from safeshare.exchange.tests.helpers import decision_for, item, raise_request, send
+from safeshare.exchange.tests.helpers import (
+    decision_for,
+    item,
+    raise_request,
+    referral_fields,
+    send,
+)
 from safeshare.ledger.models import Entry
 from safeshare.people.services.people import person_create
 from safeshare.people.tests.factories import test_nhs_number
@@ -199,6 +205,7 @@ def test_a_referral_emails_the_front_doors_staff(smtp, world, django_capture_on_
             harm_basis="suffering",
             reason=PURPOSE,
             items=[item(1)],
+            **referral_fields(),
         )
     run_queued_tasks()
     assert _recipients(smtp) == ["duty@door.test"]

@@ -34,6 +34,7 @@ from safeshare.exchange.tests.helpers import (
     last_entry,
     pair,
     raise_request,
+    referral_fields,
     send,
 )
 from safeshare.ledger.models import Entry
@@ -437,6 +438,7 @@ def test_referral_records_decision_share_and_referral_in_one_flow():
         harm_basis="likely",
         reason="Bruising seen twice this week",
         items=[item(1, category="safeguarding", nature="opinion")],
+        **referral_fields(),
     )
     entry = last_entry()
     assert entry.kind == "referral.made"
@@ -461,9 +463,15 @@ def test_referral_refused_without_reason_changes_nothing():
     before = last_entry().seq
     with pytest.raises(ValidationError) as excinfo:
         services.referral_make(
-            actor=referrer, subject=child, harm_basis="maybe", reason="", items=[]
+            actor=referrer,
+            subject=child,
+            harm_basis="maybe",
+            reason="",
+            items=[],
+            consent_state="",
+            lawful_basis="",
         )
     errors = _errors(excinfo)
-    assert {"harm_basis", "reason", "items"} <= set(errors)
+    assert {"harm_basis", "reason", "items", "consent_state", "lawful_basis"} <= set(errors)
     assert last_entry().seq == before
     assert not Share.objects.exists()

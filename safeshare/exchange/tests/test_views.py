@@ -195,7 +195,9 @@ def test_referral_page_records_the_referral(w):
     body = {
         "harm_basis": "suffering",
         "reason": "Injuries",
+        "consent_state": "not_sought",
         "consent_not_sought_reason": "increased_risk_of_significant_harm",
+        "lawful_basis": "public_task",
         **_item_post("Bruises seen"),
     }
     assert client.post(url, {**body, "reason": ""}).status_code == 422

@@ -7,29 +7,53 @@ from django.views.decorators.http import require_http_methods
 
 from safeshare.access.actions import Action
 from safeshare.access.fetch.people import get_person_for
-from safeshare.exchange import forms, selectors, services
-from safeshare.exchange.services.referrals import CONSENT_REASONS
+from safeshare.agencies.backends import signed_in_user
+from safeshare.consent.selectors import consent_choices, consents_on_file
+from safeshare.core import clock
+from safeshare.decisions.packs import Item
+from safeshare.decisions.selectors import pack_in_force
+from safeshare.exchange import forms, services
 from safeshare.people.identity import read_identity
+
+
+def _choices(items: list[Item] | tuple[Item, ...]) -> list[tuple[str, str]]:
+    return [(item.code, f"{item.label} ({item.paragraph})") for item in items]
 
 
 @require_http_methods(["GET", "POST"])
 def referral_new(request: HttpRequest, person_id: str) -> HttpResponse:
-    """Refer a child to the children's trust front door (MASH), same day, consent not needed."""
+    """Refer a child to the children's trust front door (MASH), same day.
+
+    The referrer says whether the family agreed, refused or was not asked (and
+    why), and gives their own agency's lawful basis and gateways: the choices
+    are the pack in force's, those open to their agency's type.
+    """
     subject = get_person_for(request.user, person_id, action=Action.REFERRAL_MAKE)
-    labels = dict(selectors.consent_reason_choices())
+    user = signed_in_user(request)
+    pack, today = pack_in_force(), clock.today()
+    agency_type = user.agency.agency_type if user.agency else ""
+    on_file = consents_on_file(user, subject)
     form = forms.ReferralForm(
         request.POST if request.method == "POST" else None,
-        consent_reasons=[(code, labels.get(code, code)) for code in CONSENT_REASONS],
+        consent_reasons=_choices(pack.available("consent_not_sought_reasons", as_at=today)),
+        consents=consent_choices(on_file),
+        lawful_bases=_choices(pack.available("lawful_bases", as_at=today, agency_type=agency_type)),
+        gateways=_choices(pack.available("statutory_gateways", as_at=today)),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        chosen = {str(c.pk): c for c in on_file}.get(data.get("consent_id") or "")
         try:
             referral = services.referral_make(
-                actor=request.user,
+                actor=user,
                 subject=subject,
                 harm_basis=data["harm_basis"],
                 reason=data["reason"],
-                consent_not_sought_reason=data["consent_not_sought_reason"],
+                consent_state=data["consent_state"],
+                consent=chosen,
+                consent_not_sought_reason=data["consent_not_sought_reason"] or "",
+                lawful_basis=data["lawful_basis"],
+                statutory_gateways=data["statutory_gateways"],
                 items=[
                     services.ItemDraft(
                         category="safeguarding",
